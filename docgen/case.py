@@ -1,0 +1,356 @@
+"""The case file schema: one declaration used by the loader, ``docgen schema`` and the docs.
+
+Every field has a description (it becomes the JSON Schema and the template variable
+list). Values arrive from :mod:`docgen.yamlio` as strings; the types here decide what
+each one becomes, so ``0700`` stays a postal code and ``no`` stays a word unless the
+field is a yes/no field.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
+_TRUE = {"true", "yes", "ja", "y", "on"}
+_FALSE = {"false", "no", "nej", "n", "off"}
+
+
+def _iso_date(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
+        msg = "must be a date written YYYY-MM-DD, e.g. 2026-11-22"
+        raise ValueError(msg)
+    return value
+
+
+def _iso_datetime(value: Any) -> Any:
+    if isinstance(value, str) and not _ISO_DATETIME.match(value.strip()):
+        msg = "must be a date and time written YYYY-MM-DD HH:MM, e.g. 2026-10-12 09:00"
+        raise ValueError(msg)
+    return value
+
+
+def _yes_no(value: Any) -> Any:
+    if isinstance(value, str):
+        word = value.strip().lower()
+        if word in _TRUE:
+            return True
+        if word in _FALSE:
+            return False
+        msg = "must be yes or no (true/false, ja/nej)"
+        raise ValueError(msg)
+    return value
+
+
+Date = Annotated[dt.date, BeforeValidator(_iso_date)]
+DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
+YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Line = Annotated[str, Field(min_length=1, max_length=200)]
+Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ]{8,16}$", examples=["+45 12 34 56 78"])]
+Email = Annotated[
+    str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", examples=["navn@eksempel.dk"])
+]
+PanelId = Annotated[str, Field(pattern=r"^P[0-9]{1,3}$", examples=["P1"])]
+ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,3}$", examples=["A07"])]
+Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", examples=["recovery"])]
+
+
+class Model(BaseModel):
+    """Base of every case model: unknown keys are errors, values are never coerced silently."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+
+class Address(Model):
+    """A postal address."""
+
+    street: Line = Field(description="Street and number, e.g. 'Skovagervej 2'.")
+    postal_code: str = Field(
+        pattern=r"^[0-9]{4}$", description="Four-digit Danish postal code, e.g. '8240'."
+    )
+    city: Line = Field(description="Town or city, e.g. 'Risskov'.")
+
+
+class Person(Model):
+    """A named person with a job title."""
+
+    name: Line = Field(description="Full name.")
+    title: Line = Field(description="Job title in lower case, e.g. 'afdelingsleder'.")
+
+
+class Contact(Person):
+    """The person applicants may call or write to."""
+
+    phone: Phone | None = Field(None, description="Phone number, e.g. '+45 78 47 00 00'.")
+    email: Email | None = Field(None, description="E-mail address.")
+
+
+class Organisation(Model):
+    """The employer."""
+
+    name: Line = Field(description="The organisation's name as it should appear on the letterhead.")
+    unit: Line | None = Field(None, description="The unit, team or department that hires.")
+    sector: Literal["region", "kommune", "private"] = Field(
+        description="'region' or 'kommune' (public employers: letters must give main reasons, "
+        "forvaltningsloven § 22) or 'private' (private employers and NGOs)."
+    )
+    address: Address = Field(description="Postal address of the workplace.")
+    logo: Line | None = Field(
+        None, description="A PNG or JPEG logo, as a path relative to the case file."
+    )
+    website: Line | None = Field(None, description="Web address shown on the letterhead.")
+    contact: Contact = Field(description="Contact person for applicants.")
+    signer: Person = Field(description="Who signs the letters (name and title).")
+
+
+class Application(Model):
+    """How to apply."""
+
+    how: Text = Field(
+        description="How to apply, in Danish, e.g. 'Søg via linket på region.dk/job'."
+    )
+    url: Line | None = Field(None, description="Link to the application form.")
+    email: Email | None = Field(None, description="E-mail address applications go to.")
+
+
+class Position(Model):
+    """The post as the posting describes it."""
+
+    title: Line = Field(description="Position title, e.g. 'Peer-medarbejder'.")
+    purpose: Text | None = Field(
+        None,
+        description="The purpose of the role in a few sentences; the template has a default "
+        "built on using lived experience to give hope and support recovery.",
+    )
+    intro: Text | None = Field(None, description="An opening paragraph about the workplace.")
+    tasks: list[Text] = Field(min_length=1, description="The tasks, one line each.")
+    competencies: list[Text] = Field(
+        min_length=1, description="Professional competencies asked for, one line each."
+    )
+    qualities: list[Text] = Field(
+        min_length=1, description="Personal qualities asked for, one line each."
+    )
+    hours_per_week: float = Field(
+        gt=0, le=48, description="Hours per week, e.g. 25 or 18.5 (the guide advises 12–37)."
+    )
+    employment_form: Literal["ordinary", "fleksjob", "skaanejob"] = Field(
+        "ordinary",
+        description="'ordinary', 'fleksjob' (for a person with a granted fleksjob) or "
+        "'skaanejob' (wage-subsidised job for a person on early retirement pension).",
+    )
+    pay_basis: Text = Field(
+        description="Pay basis in Danish, e.g. 'Løn efter overenskomst mellem Danske Regioner "
+        "og FOA'."
+    )
+    working_times: list[Literal["day", "evening", "weekend"]] = Field(
+        min_length=1, description="When the work happens: any of 'day', 'evening', 'weekend'."
+    )
+    working_times_note: Text | None = Field(
+        None, description="More about working times, e.g. 'Enkelte aftener efter aftale'."
+    )
+    start: Date | None = Field(None, description="Start date (YYYY-MM-DD).")
+    start_text: Line | None = Field(
+        None, description="Start as text when there is no fixed date, e.g. 'Snarest muligt'."
+    )
+    place: Line = Field(description="Where the work takes place.")
+    education_requirement: Text = Field(
+        "Afsluttet folkeskolens 9. klasse",
+        description="The education asked for; by default completed 9th grade.",
+    )
+    peer_education: Literal["required", "able-to-complete", "given-in-job", "not-required"] = (
+        Field(
+            "not-required",
+            description="Stance on peer education: 'required' (rarely a good requirement), "
+            "'able-to-complete', 'given-in-job' or 'not-required'.",
+        )
+    )
+    application: Application = Field(description="How to apply.")
+
+
+class Dates(Model):
+    """Dates of the hiring process; every date in a document comes from here."""
+
+    posted: Date | None = Field(None, description="Date the posting is published.")
+    deadline: Date = Field(description="Application deadline.")
+    deadline_time: Line | None = Field(None, description="Time of day of the deadline, e.g. '12.00'.")
+    interviews: list[Date] = Field(
+        default_factory=list, description="Interview days (the slots may give exact times)."
+    )
+    recruitment_closed: Date | None = Field(
+        None, description="The day the hiring was settled; retention counts from here."
+    )
+    letters: Date | None = Field(
+        None,
+        description="Date printed on letters; defaults to recruitment_closed, then to "
+        "SOURCE_DATE_EPOCH, then to today.",
+    )
+
+
+class PanelMember(Model):
+    """A member of the interview panel (ansættelsesudvalg)."""
+
+    id: PanelId = Field(description="Stable id, e.g. 'P1'; used in file names and the manifest.")
+    name: Line = Field(description="Full name.")
+    title: Line = Field(description="Job title, e.g. 'afdelingsleder' or 'peer-medarbejder'.")
+    lived_experience: YesNo = Field(
+        False, description="Whether the member brings lived experience (the guide advises one)."
+    )
+    external: YesNo = Field(
+        False,
+        description="Whether the member is not employed by the organisation; their "
+        "scoresheets are pseudonymised.",
+    )
+
+
+class Slot(Model):
+    """One interview appointment."""
+
+    applicant: ApplicantId = Field(description="The applicant's id, e.g. 'A07'.")
+    start: DateTime = Field(description="Start, e.g. '2026-10-12 09:00'.")
+
+
+class CriterionOverride(Model):
+    """A criterion for this case: an id from the configuration, or a new one with a label."""
+
+    id: Slug = Field(description="Criterion id, e.g. 'recovery'.")
+    label: Line | None = Field(None, description="The criterion as the scoresheet shows it.")
+    description: Text | None = Field(None, description="What the panel looks for.")
+    questions: list[Text] | None = Field(None, description="One or two questions to ask.")
+
+
+class ScaleOverride(Model):
+    """A scoring scale from ``min`` to ``max`` with one label per step."""
+
+    min: int = Field(ge=0, le=10, description="Lowest score.")
+    max: int = Field(ge=1, le=10, description="Highest score.")
+    labels: list[Line] = Field(description="One label per step, lowest first.")
+
+
+class Interview(Model):
+    """How the interviews run."""
+
+    duration_minutes: int = Field(45, ge=10, le=180, description="Length of one interview.")
+    pause_minutes: int = Field(15, ge=0, le=120, description="Pause between two interviews.")
+    location: Line | None = Field(None, description="Where the interviews take place.")
+    slots: list[Slot] = Field(default_factory=list, description="The interview schedule.")
+    criteria: list[CriterionOverride] | None = Field(
+        None, description="Criteria for this case instead of the configured ones."
+    )
+    scale: ScaleOverride | None = Field(None, description="A scoring scale instead of the default.")
+
+
+class Applicant(Model):
+    """An applicant. Only the id ever appears in file names' first part and in the manifest."""
+
+    id: ApplicantId = Field(description="Stable id, e.g. 'A07'.")
+    name: Line = Field(description="Full name as the applicant wrote it.")
+    email: Email | None = Field(None, description="E-mail address.")
+    phone: Phone | None = Field(None, description="Phone number.")
+    address: Address | None = Field(None, description="Postal address for the letter.")
+    interviewed: YesNo = Field(False, description="Whether the applicant was interviewed.")
+    outcome: Literal["pending", "hired", "rejected", "withdrawn"] = Field(
+        "pending", description="'pending', 'hired', 'rejected' or 'withdrawn'."
+    )
+    consent_keep: YesNo = Field(
+        False,
+        description="Whether the applicant consented to the application being kept for "
+        "future peer posts.",
+    )
+    went_well: Text | None = Field(
+        None,
+        description="What went well in the interview, from the panel's notes (phone guide). "
+        "Never diagnoses or treatment history.",
+    )
+    reason: Text | None = Field(
+        None, description="An individual reason for an interviewed applicant's letter."
+    )
+
+
+class Decision(Model):
+    """The decision, as the letters explain it."""
+
+    reasons: list[Text] = Field(
+        default_factory=list,
+        description="The main professional criteria that decided (hovedmomenter); a public "
+        "employer must give them.",
+    )
+    hired_profile: Text | None = Field(
+        None,
+        description="The hired person's qualifications in a sentence or two, without "
+        "identifying them.",
+    )
+    more_posts_expected: YesNo = Field(
+        False, description="Whether more peer posts are expected to be posted."
+    )
+
+
+class RoleStar(Model):
+    """Values the organisation already has for the role star."""
+
+    desired: dict[Slug, int] = Field(
+        default_factory=dict,
+        description="Desired centrality per spoke id, on the role-star scale (default 0–10).",
+    )
+    current: dict[Slug, int] = Field(
+        default_factory=dict, description="The peer worker's own view per spoke id."
+    )
+    covered_by: dict[Slug, Line] = Field(
+        default_factory=dict, description="Who else in the team covers the task, per spoke id."
+    )
+
+
+class Readiness(Model):
+    """Answers the organisation already has for the readiness check."""
+
+    answers: dict[Slug, int] = Field(
+        default_factory=dict, description="Answer per question id, on the readiness scale."
+    )
+    actions: dict[Slug, Text] = Field(
+        default_factory=dict, description="Planned action per question id."
+    )
+    motivation: dict[Slug, Text] = Field(
+        default_factory=dict, description="Answers to the motivation questions, per id."
+    )
+
+
+class Retention(Model):
+    """How long applications are kept."""
+
+    months: int | None = Field(
+        None,
+        ge=1,
+        description="Months applications of applicants not hired are kept (at most 36); "
+        "defaults to the configuration's retention.default_months.",
+    )
+    consent_months: int | None = Field(
+        None,
+        ge=1,
+        description="Months an application is kept for future posts when the applicant consents.",
+    )
+
+
+class Case(Model):
+    """A hiring case for one peer-support-worker position."""
+
+    reference: str = Field(
+        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
+        description="The case reference (journal number), e.g. 'RM-2026-117'.",
+        examples=["RM-2026-117"],
+    )
+    dates: Dates = Field(description="Dates of the hiring process.")
+    organisation: Organisation = Field(description="The employer.")
+    position: Position = Field(description="The post.")
+    panel: list[PanelMember] = Field(default_factory=list, description="The interview panel.")
+    interview: Interview = Field(default_factory=Interview, description="How interviews run.")
+    applicants: list[Applicant] = Field(default_factory=list, description="The applicants.")
+    decision: Decision = Field(default_factory=Decision, description="The decision.")
+    role_star: RoleStar = Field(default_factory=RoleStar, description="Role-star values.")
+    readiness: Readiness = Field(default_factory=Readiness, description="Readiness answers.")
+    retention: Retention = Field(
+        default_factory=Retention, description="How long applications are kept."
+    )

@@ -1,0 +1,100 @@
+"""The command line: a thin caller of the library, and the only place that prints or exits."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from docgen import __version__
+from docgen.errors import Advisory, DocgenError, Issue
+
+_CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+_CONFIG = click.option(
+    "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="An organisation's settings, laid over the defaults.",
+)
+_TEMPLATES = click.option(
+    "--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="An organisation's template folder; missing templates fall back to the shipped ones.",
+)
+_STRICT = click.option("--strict", is_flag=True, help="Treat advice from the guide as errors.")
+
+
+def _fail(error: DocgenError) -> None:
+    for line in error.lines():
+        click.secho(line, fg="red", err=True)
+    sys.exit(1)
+
+
+def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:
+    for _, issue in advisories:
+        click.secho(f"warning: {issue}", fg="yellow", err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, prog_name="docgen")
+def main() -> None:
+    """Make the whole hiring pack for a peer-support-worker post from one YAML case file.
+
+    \b
+    Example:
+      docgen build samples/region-nordvest.yaml -o out/region
+    """
+
+
+@main.command()
+@_CASE
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("out"), show_default=True, help="Output folder.")
+@_CONFIG
+@_TEMPLATES
+@_STRICT
+def build(case: Path, out: Path, config: Path | None, templates: Path | None,
+          strict: bool) -> None:
+    """Build every document of CASE into the output folder (all or nothing).
+
+    \b
+    Example:
+      docgen build case.yaml -o out/case
+    """
+    from docgen.pipeline import build as run  # noqa: PLC0415 - keeps `docgen --help` fast
+
+    def show(record: dict[str, Any]) -> None:
+        click.echo(f"  {record['kind']:<18} {record['path']}")
+
+    try:
+        result = run(case, out, config=config, templates=templates, strict=strict,
+                     on_document=show)
+    except DocgenError as e:
+        _fail(e)
+        return
+    for skip in result.skipped:
+        click.echo(f"  skipped {skip['kind']}: {skip['reason']}")
+    _advise(result.advisories)
+    click.echo(f"{len(result.documents)} documents written to {out} (see manifest.json)")
+
+
+@main.command()
+@_CASE
+@_CONFIG
+@_TEMPLATES
+@_STRICT
+def validate(case: Path, config: Path | None, templates: Path | None, strict: bool) -> None:
+    """Check CASE as a build would, without writing anything.
+
+    \b
+    Example:
+      docgen validate case.yaml
+    """
+    from docgen.pipeline import validate as run  # noqa: PLC0415
+
+    try:
+        checked = run(case, config=config, templates=templates, strict=strict)
+    except DocgenError as e:
+        _fail(e)
+        return
+    _advise(checked.advisories)
+    click.echo(f"{case}: valid ({len(checked.advisories)} pieces of advice)")

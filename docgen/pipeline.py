@@ -1,0 +1,139 @@
+"""The build as a recipe: load → check → plan → render → write.
+
+``build`` and ``validate`` are the library's entry points; the CLI only calls them
+and prints what they return.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from docgen import __version__
+from docgen.case import Case
+from docgen.checks import run_checks
+from docgen.context import base_context
+from docgen.errors import Advisory, CaseError, Issue
+from docgen.filters import make_env
+from docgen.loading import load_model, sort_issues
+from docgen.output import Staging, normalise_package
+from docgen.plan import Job, Plan, make_plan
+from docgen.renderers.docx import render_docx
+from docgen.settings import Settings, load_settings
+
+Progress = Callable[[dict[str, Any]], None]
+
+
+@dataclass
+class Checked:
+    """A case that passed every check, with its advice."""
+
+    case: Case
+    path: Path
+    sha256: str
+    advisories: list[tuple[Advisory, Issue]]
+
+
+@dataclass
+class BuildResult:
+    """What a build wrote."""
+
+    out: Path
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    skipped: list[dict[str, str]] = field(default_factory=list)
+    advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
+
+
+def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
+    """Load, validate and cross-check a case; raise one CaseError listing every problem."""
+    name = str(case_path)
+    case, loaded, issues = load_model(case_path, Case, display_name=name)
+    if case is None or loaded is None:
+        raise CaseError(_summary(issues), issues)
+    found = run_checks(case, settings, loaded.source, case_path, name)
+    errors = list(found.errors)
+    if strict:
+        errors.extend(issue for _, issue in found.advisories)
+    if errors:
+        errors = sort_issues(errors)
+        raise CaseError(_summary(errors), errors)
+    digest = hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()
+    return Checked(case, case_path, digest, found.advisories)
+
+
+def _summary(issues: list[Issue]) -> str:
+    n = len(issues)
+    return f"{n} problem{'s' if n != 1 else ''} found; nothing was written."
+
+
+def validate(
+    case_path: Path, *, config: Path | None = None, templates: Path | None = None,
+    strict: bool = False,
+) -> Checked:
+    """Run every check a build runs, render nothing and write nothing."""
+    settings = load_settings(config, templates)
+    checked = check_case(case_path, settings, strict=strict)
+    make_plan(checked.case, settings, base_context(checked.case, settings))
+    return checked
+
+
+def _stamp(case: Case) -> str:
+    day = case.dates.posted or case.dates.deadline
+    return dt.datetime.combine(day, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _render(job: Job, case: Case, case_dir: Path) -> bytes:
+    assert job.template is not None
+    logo = case_dir / case.organisation.logo if case.organisation.logo else None
+    return render_docx(job.template, job.context, make_env(autoescape=True), logo=logo)
+
+
+def _record(job: Job, data: bytes) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "kind": job.spec.kind,
+        "path": job.path,
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "recipient": job.recipient,
+    }
+    if job.variant:
+        rec["variant"] = job.variant
+    return rec
+
+
+def build(
+    case_path: Path, out: Path, *, config: Path | None = None, templates: Path | None = None,
+    strict: bool = False, on_document: Progress | None = None,
+) -> BuildResult:
+    """Build every document of the case into ``out``; all or nothing."""
+    settings = load_settings(config, templates)
+    checked = check_case(case_path, settings, strict=strict)
+    case = checked.case
+    plan: Plan = make_plan(case, settings, base_context(case, settings))
+    result = BuildResult(out, skipped=[s.as_dict() for s in plan.skipped],
+                         advisories=checked.advisories)
+    stamp = _stamp(case)
+    with Staging(out) as stage:
+        for job in plan.jobs:
+            data = normalise_package(_render(job, case, case_path.parent), stamp)
+            stage.write(job.path, data)
+            record = _record(job, data)
+            result.documents.append(record)
+            if on_document:
+                on_document(record)
+        stage.commit(_manifest(checked, result))
+    return result
+
+
+def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
+    return {
+        "docgen": __version__,
+        "case": checked.path.as_posix(),
+        "case_sha256": checked.sha256,
+        "documents": result.documents,
+        "skipped": result.skipped,
+        "advisories": [a.as_dict() for a, _ in result.advisories],
+    }

@@ -1,0 +1,1 @@
+"""Renderers by template type; the pipeline picks one by the template's suffix."""
