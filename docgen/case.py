@@ -162,12 +162,10 @@ class Position(Model):
         "Afsluttet folkeskolens 9. klasse",
         description="The education asked for; by default completed 9th grade.",
     )
-    peer_education: Literal["required", "able-to-complete", "given-in-job", "not-required"] = (
-        Field(
-            "not-required",
-            description="Stance on peer education: 'required' (rarely a good requirement), "
-            "'able-to-complete', 'given-in-job' or 'not-required'.",
-        )
+    peer_education: Literal["required", "able-to-complete", "given-in-job", "not-required"] = Field(
+        "not-required",
+        description="Stance on peer education: 'required' (rarely a good requirement), "
+        "'able-to-complete', 'given-in-job' or 'not-required'.",
     )
     application: Application = Field(description="How to apply.")
 
@@ -177,7 +175,9 @@ class Dates(Model):
 
     posted: Date | None = Field(None, description="Date the posting is published.")
     deadline: Date = Field(description="Application deadline.")
-    deadline_time: Line | None = Field(None, description="Time of day of the deadline, e.g. '12.00'.")
+    deadline_time: Line | None = Field(
+        None, description="Time of day of the deadline, e.g. '12.00'."
+    )
     interviews: list[Date] = Field(
         default_factory=list, description="Interview days (the slots may give exact times)."
     )

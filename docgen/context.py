@@ -112,31 +112,42 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
         "organisation": org,
         "position": _position(case, settings),
         "panel": [m.model_dump() for m in case.panel],
-        "interview": {**case.interview.model_dump(exclude={"criteria", "scale", "slots"}),
-                      "slots": _slots(case)},
+        "interview": {
+            **case.interview.model_dump(exclude={"criteria", "scale", "slots"}),
+            "slots": _slots(case),
+        },
         "applicants": active,
         "applicant_count": len(applicants),
         "interviewed_count": sum(1 for a in active if a["interviewed"]),
         "hired": [a for a in active if a["outcome"] == "hired"],
         "decision": case.decision.model_dump(),
-        "retention": {"months": retention_months(case, settings),
-                      "consent_months": case.retention.consent_months},
+        "retention": {
+            "months": retention_months(case, settings),
+            "consent_months": case.retention.consent_months,
+        },
         "criteria": [c.model_dump() for c in effective_criteria(case, settings)],
         "scale": scale_dict(effective_scale(case, settings)),
         "recommendations": list(settings.recommendations),
         "role_star": {
             "scale": scale_dict(settings.role_star.scale),
             "spokes": [
-                {**s.model_dump(), "desired": star.desired.get(s.id),
-                 "current": star.current.get(s.id), "covered_by": star.covered_by.get(s.id)}
+                {
+                    **s.model_dump(),
+                    "desired": star.desired.get(s.id),
+                    "current": star.current.get(s.id),
+                    "covered_by": star.covered_by.get(s.id),
+                }
                 for s in settings.role_star.spokes
             ],
         },
         "readiness": {
             "scale": scale_dict(settings.readiness.scale),
             "questions": [
-                {**q.model_dump(), "answer": ready.answers.get(q.id),
-                 "action": ready.actions.get(q.id)}
+                {
+                    **q.model_dump(),
+                    "answer": ready.answers.get(q.id),
+                    "action": ready.actions.get(q.id),
+                }
                 for q in settings.readiness.questions
             ],
             "motivation": [
@@ -159,11 +170,15 @@ def sheet_applicants(case: Case, member: PanelMember) -> list[dict[str, Any]]:
         chosen = [by_id[s] for s in slot_of if s in by_id]
     if not chosen:
         return [{"id": "", "label": "", "slot": None} for _ in range(BLANK_SHEET_ROWS)]
-    chosen.sort(key=lambda a: (slot_of[a.id]["start"] if a.id in slot_of else dt.datetime.max,
-                               a.id))
+    chosen.sort(
+        key=lambda a: (slot_of[a.id]["start"] if a.id in slot_of else dt.datetime.max, a.id)
+    )
     return [
-        {"id": a.id, "label": a.id if member.external else f"{a.id} · {a.name}",
-         "slot": slot_of.get(a.id)}
+        {
+            "id": a.id,
+            "label": a.id if member.external else f"{a.id} · {a.name}",
+            "slot": slot_of.get(a.id),
+        }
         for a in chosen
     ]
 

@@ -29,7 +29,7 @@ class Issue:
 
 @dataclass(frozen=True)
 class Advisory:
-    """Advice from the guide where a case departs from it (a warning, or an error under --strict)."""
+    """Advice from the guide where a case departs from it (an error under --strict)."""
 
     code: str
     field: str

@@ -40,10 +40,20 @@ def _core_props(xml: bytes, stamp: str) -> bytes:
         tag = etree.QName(child).localname
         if tag in ("created", "modified"):
             child.text = stamp
-        elif tag in ("title", "subject", "creator", "keywords", "description",
-                     "lastModifiedBy", "category", "lastPrinted", "revision"):
+        elif tag in (
+            "title",
+            "subject",
+            "creator",
+            "keywords",
+            "description",
+            "lastModifiedBy",
+            "category",
+            "lastPrinted",
+            "revision",
+        ):
             root.remove(child)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
 
 
 def normalise_package(data: bytes, stamp: str) -> bytes:
@@ -160,7 +170,7 @@ class Staging:
         lock = self.out.parent / f".{self.out.name}.docgen-lock"
         with _Lock(lock):
             if not self.out.exists():
-                os.replace(self.root, self.out)
+                self.root.replace(self.out)
                 self.root.mkdir()  # so that __exit__ has something to remove
                 return
             if not self.out.is_dir():
@@ -173,13 +183,13 @@ class Staging:
                     continue
                 dest = self.out / rel
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(self.root / rel, dest)
+                (self.root / rel).replace(dest)
             for rel in sorted(old - new):
                 stale = self.out / rel
                 with contextlib.suppress(FileNotFoundError):
                     stale.unlink()
                 _prune_empty(stale.parent, self.out)
-            os.replace(self.root / MANIFEST, self.out / MANIFEST)
+            (self.root / MANIFEST).replace(self.out / MANIFEST)
 
 
 def _previous_paths(out: Path) -> set[str]:

@@ -71,7 +71,10 @@ def _summary(issues: list[Issue]) -> str:
 
 
 def validate(
-    case_path: Path, *, config: Path | None = None, templates: Path | None = None,
+    case_path: Path,
+    *,
+    config: Path | None = None,
+    templates: Path | None = None,
     strict: bool = False,
 ) -> Checked:
     """Run every check a build runs, render nothing and write nothing."""
@@ -105,16 +108,22 @@ def _record(job: Job, data: bytes) -> dict[str, Any]:
 
 
 def build(
-    case_path: Path, out: Path, *, config: Path | None = None, templates: Path | None = None,
-    strict: bool = False, on_document: Progress | None = None,
+    case_path: Path,
+    out: Path,
+    *,
+    config: Path | None = None,
+    templates: Path | None = None,
+    strict: bool = False,
+    on_document: Progress | None = None,
 ) -> BuildResult:
     """Build every document of the case into ``out``; all or nothing."""
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     case = checked.case
     plan: Plan = make_plan(case, settings, base_context(case, settings))
-    result = BuildResult(out, skipped=[s.as_dict() for s in plan.skipped],
-                         advisories=checked.advisories)
+    result = BuildResult(
+        out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
+    )
     stamp = _stamp(case)
     with Staging(out) as stage:
         for job in plan.jobs:

@@ -63,8 +63,10 @@ def _select(case: Case, spec: DocumentSpec) -> tuple[list[Applicant], str | None
         chosen = [a for a in rejected if not a.interviewed]
         why = "no applicant who was not interviewed is rejected"
         if chosen and not hired:
-            return [], ("nobody is hired yet: letters to applicants who were not interviewed "
-                        "are sent once the hiring is settled")
+            return [], (
+                "nobody is hired yet: letters to applicants who were not interviewed "
+                "are sent once the hiring is settled"
+            )
     else:
         chosen = rejected
         why = "no applicant is rejected"
@@ -76,8 +78,15 @@ def _template(settings: Settings, spec: DocumentSpec, missing: list[Issue]) -> P
         return None
     found = find_template(settings, spec.template)
     if found is None:
-        missing.append(Issue("configs/documents.yaml", None, None, f"documents.{spec.kind}",
-                             f"template '{spec.template}' not found in any template folder"))
+        missing.append(
+            Issue(
+                "configs/documents.yaml",
+                None,
+                None,
+                f"documents.{spec.kind}",
+                f"template '{spec.template}' not found in any template folder",
+            )
+        )
     return found
 
 
@@ -98,16 +107,25 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
     for spec in settings.documents:
         template = _template(settings, spec, missing)
         if spec.for_ == "case":
-            jobs.append(Job(spec, template, spec.output, base,
-                            expected_texts=[case.organisation.name]))
+            jobs.append(
+                Job(spec, template, spec.output, base, expected_texts=[case.organisation.name])
+            )
         elif spec.for_ == "panel":
             if not case.panel:
                 skipped.append(Skip(spec.kind, "the case lists no panel members"))
                 continue
             paths = _paths(spec.output, [(m.id, m.name) for m in case.panel])
             for member, path in zip(case.panel, paths, strict=True):
-                jobs.append(Job(spec, template, path, member_context(base, case, member),
-                                recipient=member.id, expected_texts=[member.name]))
+                jobs.append(
+                    Job(
+                        spec,
+                        template,
+                        path,
+                        member_context(base, case, member),
+                        recipient=member.id,
+                        expected_texts=[member.name],
+                    )
+                )
         else:
             chosen, why = _select(case, spec)
             if why:
@@ -116,8 +134,17 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
             paths = _paths(spec.output, [(a.id, a.name) for a in chosen])
             for applicant, path in zip(chosen, paths, strict=True):
                 ctx = applicant_context(base, applicant, spec.variant)
-                jobs.append(Job(spec, template, path, ctx, recipient=applicant.id,
-                                variant=spec.variant, expected_texts=[applicant.name]))
+                jobs.append(
+                    Job(
+                        spec,
+                        template,
+                        path,
+                        ctx,
+                        recipient=applicant.id,
+                        variant=spec.variant,
+                        expected_texts=[applicant.name],
+                    )
+                )
     if missing:
         raise TemplateError("Templates are missing.", missing)
     return Plan(_unique(jobs), skipped)
@@ -129,7 +156,17 @@ def _unique(jobs: list[Job]) -> list[Job]:
         key = job.path.casefold()
         if key in seen:
             msg = f"two documents would be written to the same path '{job.path}'"
-            raise TemplateError(msg, [Issue("configs/documents.yaml", None, None,
-                                            f"documents.{job.spec.kind}.output", msg)])
+            raise TemplateError(
+                msg,
+                [
+                    Issue(
+                        "configs/documents.yaml",
+                        None,
+                        None,
+                        f"documents.{job.spec.kind}.output",
+                        msg,
+                    )
+                ],
+            )
         seen.add(key)
     return jobs

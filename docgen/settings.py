@@ -209,7 +209,9 @@ def load_settings(config: Path | None = None, templates: Path | None = None) -> 
         ) from None
 
 
-def _locate(exc: ValidationError, files: list[tuple[str, SourceMap, dict[str, Any]]]) -> list[Issue]:
+def _locate(
+    exc: ValidationError, files: list[tuple[str, SourceMap, dict[str, Any]]]
+) -> list[Issue]:
     """Blame the last layer that sets the failing path (or its nearest parent)."""
     out: list[Issue] = []
     for err in exc.errors(include_input=False, include_url=False):

@@ -139,7 +139,8 @@ def _check_events(text: str, walker: _Walker) -> bool:
     """
     safe = True
     for event in yaml.parse(text, Loader=yaml.SafeLoader):
-        pos = (event.start_mark.line + 1, event.start_mark.column + 1)
+        mark = event.start_mark
+        pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if isinstance(event, AliasEvent):
             walker.issue(pos, (), "aliases (*name) are not allowed; write the value out")
             safe = False
@@ -147,9 +148,7 @@ def _check_events(text: str, walker: _Walker) -> bool:
             if event.anchor is not None:
                 walker.issue(pos, (), "anchors (&name) are not allowed; write the value out")
             explicit = (
-                not any(event.implicit)
-                if isinstance(event, ScalarEvent)
-                else not event.implicit
+                not any(event.implicit) if isinstance(event, ScalarEvent) else not event.implicit
             )
             if event.tag is not None and explicit and event.tag != "!":
                 walker.issue(pos, (), "tags (!!type) are not allowed; the schema decides types")
@@ -188,17 +187,21 @@ def parse_yaml(text: str, name: str) -> tuple[Loaded | None, list[Issue]]:
             return None, walker.issues
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as e:
-        mark = e.problem_mark or e.context_mark
-        line = mark.line + 1 if mark else None
-        col = mark.column + 1 if mark else None
+        found = e.problem_mark or e.context_mark
+        at: tuple[int | None, int | None] = (
+            (found.line + 1, found.column + 1) if found is not None else (None, None)
+        )
         problem = (e.problem or e.context or "invalid YAML").strip()
         # PyYAML quotes found characters; that is syntax, not data, so it may stay.
-        return None, [*walker.issues, Issue(name, line, col, "", f"YAML syntax: {problem}")]
+        return None, [*walker.issues, Issue(name, at[0], at[1], "", f"YAML syntax: {problem}")]
     except yaml.reader.ReaderError as e:
-        line = text.count("\n", 0, e.position) + 1
-        col = e.position - (text.rfind("\n", 0, e.position) + 1) + 1
+        offset = e.position
+        where = (
+            text.count("\n", 0, offset) + 1,
+            offset - (text.rfind("\n", 0, offset) + 1) + 1,
+        )
         msg = f"control character U+{e.character:04X} is not allowed"
-        return None, [Issue(name, line, col, "", msg)]
+        return None, [Issue(name, where[0], where[1], "", msg)]
     except yaml.YAMLError:
         return None, [Issue(name, None, None, "", "YAML syntax error")]
     if node is None:

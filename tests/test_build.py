@@ -1,0 +1,115 @@
+"""The build: reproducible, atomic, and careful with what it did not write."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from docgen.errors import DocgenError
+from docgen.pipeline import build
+from tests.helpers import SAMPLES, docx_text, tree_state
+
+REGION = SAMPLES / "region-vest.yaml"
+
+
+def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    build(REGION, tmp_path / "a")
+    build(REGION, tmp_path / "b")
+    a, b = tree_state(tmp_path / "a"), tree_state(tmp_path / "b")
+    assert a.keys() == b.keys()
+    assert a == b
+
+
+def test_manifest_hashes_match_files(tmp_path: Path) -> None:
+    import hashlib
+
+    build(REGION, tmp_path / "out")
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text(encoding="utf-8"))
+    for doc in manifest["documents"]:
+        data = (tmp_path / "out" / doc["path"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == doc["sha256"]
+    assert manifest["case_sha256"] == hashlib.sha256(REGION.read_bytes()).hexdigest()
+
+
+def _two_postings_config(tmp_path: Path, second_template: str) -> Path:
+    config = tmp_path / "org.yaml"
+    config.write_text(
+        "documents:\n"
+        "  - {kind: posting, template: docx/stillingsopslag.docx, output: a.docx, for: case}\n"
+        f"  - {{kind: posting, template: {second_template}, output: b.docx, for: case}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def test_failure_halfway_leaves_the_folder_unchanged(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    build(REGION, out)
+    (out / "notes.txt").write_text("the officer's own file", encoding="utf-8")
+    before = tree_state(out)
+    broken = tmp_path / "templates" / "docx"
+    broken.mkdir(parents=True)
+    src = Path(__file__).resolve().parent.parent / "templates/docx/stillingsopslag.docx"
+    shutil.copy(src, broken / "broken.docx")
+    _break_template(broken / "broken.docx")
+    config = _two_postings_config(tmp_path, "docx/broken.docx")
+    with pytest.raises(DocgenError):
+        build(REGION, out, config=config, templates=tmp_path / "templates")
+    assert tree_state(out) == before
+    leftovers = [p.name for p in tmp_path.iterdir() if ".docgen-" in p.name and p.is_dir()]
+    assert leftovers == []
+
+
+def _break_template(path: Path) -> None:
+    import zipfile
+
+    data = {}
+    with zipfile.ZipFile(path) as z:
+        for name in z.namelist():
+            data[name] = z.read(name)
+    body = data["word/document.xml"].decode("utf-8")
+    data["word/document.xml"] = body.replace("{{ position.title }}",
+                                             "{{ position.title|no_such_filter }}").encode()
+    with zipfile.ZipFile(path, "w") as z:
+        for name, content in data.items():
+            z.writestr(name, content)
+
+
+def test_rebuild_removes_its_own_stale_files_but_keeps_others(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    config = _two_postings_config(tmp_path, "docx/stillingsopslag.docx")
+    build(REGION, out, config=config)
+    assert (out / "b.docx").is_file()
+    (out / "mine.txt").write_text("x", encoding="utf-8")
+    build(REGION, out)
+    assert not (out / "b.docx").exists()
+    assert not (out / "a.docx").exists()
+    assert (out / "mine.txt").is_file()
+    assert (out / "stillingsopslag.docx").is_file()
+
+
+def test_organisation_templates_fall_back_per_file(tmp_path: Path) -> None:
+    own = tmp_path / "templates" / "docx"
+    own.mkdir(parents=True)
+    (own / "unrelated.docx").write_bytes(b"")
+    result = build(REGION, tmp_path / "out", templates=tmp_path / "templates")
+    assert [d["kind"] for d in result.documents][0] == "posting"
+
+
+def test_output_is_owner_only(tmp_path: Path) -> None:
+    build(REGION, tmp_path / "out")
+    mode = (tmp_path / "out" / "stillingsopslag.docx").stat().st_mode & 0o777
+    assert mode == 0o600
+
+
+def test_posting_carries_the_case(tmp_path: Path) -> None:
+    build(REGION, tmp_path / "out")
+    text = docx_text(tmp_path / "out" / "stillingsopslag.docx")
+    assert "Psykiatrien Vest & Midt" in text
+    assert "Mandag den 21. september 2026 kl. 12.00" in text
+    assert "{{" not in text
+    assert "{%" not in text
+    assert "None" not in text

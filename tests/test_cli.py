@@ -1,0 +1,92 @@
+"""The command line: exit codes, what it prints, and that a failed run writes nothing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from docgen import __version__
+from tests.cases import MINIMAL
+from tests.conftest import write_case
+from tests.helpers import SAMPLES, tree_state
+
+REGION = SAMPLES / "region-vest.yaml"
+
+
+def test_version(cli) -> None:
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert __version__ in result.output
+
+
+def test_help_lists_commands_with_an_example(cli) -> None:
+    result = cli("--help")
+    assert result.exit_code == 0
+    for command in ("build", "validate"):
+        assert command in result.output
+    assert "Example:" in result.output
+    sub = cli("build", "--help")
+    assert sub.exit_code == 0
+    assert "docgen build case.yaml -o out/case" in sub.output
+
+
+def test_wrong_usage_exits_2(cli) -> None:
+    assert cli("build").exit_code == 2
+    assert cli("frobnicate").exit_code == 2
+    assert cli("build", "no-such-case.yaml").exit_code == 2
+
+
+def test_build_prints_a_line_per_document_and_writes_manifest(cli, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = cli("build", REGION, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "posting            stillingsopslag.docx" in result.stdout
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["docgen"] == __version__
+    assert manifest["case"] == REGION.as_posix()
+    paths = {d["path"] for d in manifest["documents"]}
+    assert "stillingsopslag.docx" in paths
+    for doc in manifest["documents"]:
+        assert (out / doc["path"]).is_file()
+    assert "warning:" in result.stderr
+    assert "external-panel-member" in result.stderr
+
+
+def test_invalid_case_exits_1_and_writes_nothing(cli, tmp_path: Path) -> None:
+    case = write_case(tmp_path, MINIMAL.replace("hours_per_week: 20", "hours_per_week: tyve"))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine", encoding="utf-8")
+    before = tree_state(out)
+    result = cli("build", case, "-o", out)
+    assert result.exit_code == 1
+    assert "position.hours_per_week: must be a number" in result.stderr
+    assert "1 problem found; nothing was written." in result.stderr
+    assert "Traceback" not in result.output
+    assert tree_state(out) == before
+
+
+def test_validate_writes_nothing(cli, tmp_path: Path) -> None:
+    case = write_case(tmp_path, MINIMAL)
+    before = tree_state(tmp_path)
+    result = cli("validate", case)
+    assert result.exit_code == 0
+    assert "valid" in result.stdout
+    assert tree_state(tmp_path) == before
+
+
+def test_strict_turns_advice_into_errors(cli, tmp_path: Path) -> None:
+    case = write_case(tmp_path, MINIMAL.replace("hours_per_week: 20", "hours_per_week: 40"))
+    assert cli("validate", case).exit_code == 0
+    result = cli("validate", case, "--strict")
+    assert result.exit_code == 1
+    assert "advice [hours-range]" in result.stderr
+
+
+def test_module_entry_point() -> None:
+    done = subprocess.run([sys.executable, "-m", "docgen", "--version"], capture_output=True,
+                          text=True, check=False)
+    assert done.returncode == 0
+    assert __version__ in done.stdout
