@@ -97,4 +97,5 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
         _fail(e)
         return
     _advise(checked.advisories)
-    click.echo(f"{case}: valid ({len(checked.advisories)} pieces of advice)")
+    n = len(checked.advisories)
+    click.echo(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")

@@ -200,6 +200,9 @@ def applicant_context(
     ctx = {k: v for k, v in base.items() if k not in ("applicants", "hired", "interview")}
     ctx["interview"] = {k: v for k, v in base["interview"].items() if k != "slots"}
     ctx["applicant"] = _applicant(applicant)
+    ctx["applicant"]["slot"] = next(
+        (s for s in base["interview"]["slots"] if s["applicant"] == applicant.id), None
+    )
     ctx["variant"] = variant
     ctx["hired_count"] = len(base["hired"])
     return ctx

@@ -18,10 +18,12 @@ from docgen.case import Case
 from docgen.checks import run_checks
 from docgen.context import base_context
 from docgen.errors import Advisory, CaseError, Issue
+from docgen.fastdocx import CompiledTemplate
 from docgen.filters import make_env
 from docgen.loading import load_model, sort_issues
 from docgen.output import Staging, normalise_package
 from docgen.plan import Job, Plan, make_plan
+from docgen.renderers.combine import combine_docx
 from docgen.renderers.docx import render_docx
 from docgen.settings import Settings, load_settings
 
@@ -89,10 +91,32 @@ def _stamp(case: Case) -> str:
     return dt.datetime.combine(day, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _render(job: Job, case: Case, case_dir: Path) -> bytes:
-    assert job.template is not None
-    logo = case_dir / case.organisation.logo if case.organisation.logo else None
-    return render_docx(job.template, job.context, make_env(autoescape=True), logo=logo)
+class _Renderer:
+    """Renders jobs; a template used for many recipients is compiled once."""
+
+    def __init__(self, case: Case, case_dir: Path, stage: Staging) -> None:
+        self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
+        self.stage = stage
+        self.compiled: dict[Path, CompiledTemplate] = {}
+        self.done: list[tuple[Job, Path]] = []
+
+    def render(self, job: Job) -> bytes:
+        if job.spec.combine:
+            return self._combine(job)
+        assert job.template is not None
+        if job.recipient is not None and job.spec.for_ == "applicant":
+            tpl = self.compiled.get(job.template)
+            if tpl is None:
+                tpl = CompiledTemplate(job.template, make_env(autoescape=True))
+                self.compiled[job.template] = tpl
+            return tpl.render({**job.context, "logo": None})
+        return render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
+
+    def _combine(self, job: Job) -> bytes:
+        parts = sorted(
+            ((j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine)
+        )
+        return combine_docx([path for _, path in parts])
 
 
 def _record(job: Job, data: bytes) -> dict[str, Any]:
@@ -126,9 +150,10 @@ def build(
     )
     stamp = _stamp(case)
     with Staging(out) as stage:
+        renderer = _Renderer(case, case_path.parent, stage)
         for job in plan.jobs:
-            data = normalise_package(_render(job, case, case_path.parent), stamp)
-            stage.write(job.path, data)
+            data = normalise_package(renderer.render(job), stamp)
+            renderer.done.append((job, stage.write(job.path, data)))
             record = _record(job, data)
             result.documents.append(record)
             if on_document:

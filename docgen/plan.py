@@ -106,7 +106,12 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
     missing: list[Issue] = []
     for spec in settings.documents:
         template = _template(settings, spec, missing)
-        if spec.for_ == "case":
+        if spec.combine:
+            if not any(j.spec.kind == spec.combine for j in jobs):
+                skipped.append(Skip(spec.kind, f"there are no documents of kind {spec.combine}"))
+                continue
+            jobs.append(Job(spec, None, spec.output, base))
+        elif spec.for_ == "case":
             jobs.append(
                 Job(spec, template, spec.output, base, expected_texts=[case.organisation.name])
             )

@@ -179,7 +179,7 @@ def posting() -> None:
     para(doc, "Vi skal have din ansøgning senest {{ dates.deadline|ugedag }} den "
               "{{ dates.deadline|dato }}{% if dates.deadline_time %} kl. "
               "{{ dates.deadline_time }}{% endif %}.{% if dates.interviews %} Vi forventer at "
-              "holde samtaler {{ dates.interviews|map('dato')|opremsning }}.{% endif %} "
+              "holde samtaler den {{ dates.interviews|map('dato')|opremsning }}.{% endif %} "
               "Alle ansøgere får svar.")
     para(doc, "Du er velkommen til at kontakte {{ organisation.contact.name }}, "
               "{{ organisation.contact.title }}, hvis du vil vide mere om stillingen"
@@ -196,7 +196,189 @@ def posting() -> None:
     doc.save(OUT / "stillingsopslag.docx")
 
 
+def letter_top(doc: DocumentObject) -> None:
+    """Recipient block on the left, date and case reference on the right, then the subject."""
+    table = doc.add_table(rows=1, cols=2)
+    no_borders(table)
+    widths(table, [110, 56])
+    left, right = table.rows[0].cells
+    left.paragraphs[0].text = ""
+    add_run(left.paragraphs[0], "{{ applicant.name }}")
+    left.paragraphs[0].paragraph_format.space_after = Pt(0)
+    para(left, "{%p if applicant.address %}")
+    para(left, "{{ applicant.address.street }}", after=0)
+    para(left, "{{ applicant.address.postal_code }} {{ applicant.address.city }}", after=0)
+    para(left, "{%p elif applicant.email %}")
+    para(left, "Sendt pr. e-mail til {{ applicant.email }}", after=0, colour=MUTED, size=9)
+    para(left, "{%p endif %}")
+    right.paragraphs[0].text = ""
+    add_run(right.paragraphs[0], "{{ organisation.address.city }}, {{ letter_date|dato }}")
+    right.paragraphs[0].alignment = 2
+    right.paragraphs[0].paragraph_format.space_after = Pt(0)
+    ref = para(right, "Sagsnr. {{ case.reference }}", colour=MUTED, size=9, after=0)
+    ref.alignment = 2
+    para(doc, "", after=14)
+
+
+def closing(doc: DocumentObject) -> None:
+    """Contact sentence, greeting and signature."""
+    para(doc, "Har du spørgsmål til brevet, er du velkommen til at kontakte "
+              "{{ organisation.contact.name }}, {{ organisation.contact.title }}"
+              "{% if organisation.contact.phone %}, på telefon {{ organisation.contact.phone }}"
+              "{% endif %}{% if organisation.contact.email %} eller på "
+              "{{ organisation.contact.email }}{% endif %}.")
+    para(doc, "Med venlig hilsen", before=10, after=26)
+    para(doc, "{{ organisation.signer.name }}", after=0)
+    para(doc, "{{ organisation.signer.title|stort }}", after=0)
+    para(doc, "{{ organisation.name }}{% if organisation.unit %}, {{ organisation.unit }}"
+              "{% endif %}", after=0)
+
+
+def reasons_block(doc: DocumentObject) -> None:
+    """The main reasons (hovedmomenter) and the hired person's profile."""
+    para(doc, "{%p if decision.reasons %}")
+    para(doc, "Ved vurderingen af ansøgerne har vi især lagt vægt på:", after=2)
+    bullets(doc, "decision.reasons")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if decision.hired_profile %}")
+    para(doc, "{{ decision.hired_profile }}", before=5)
+    para(doc, "{%p endif %}")
+
+
+def retention_block(doc: DocumentObject) -> None:
+    """How long the application is kept, and consent for future posts."""
+    para(doc, "{%p if applicant.consent_keep %}")
+    para(doc, "Du har givet samtykke til, at vi gemmer din ansøgning i "
+              "{{ retention.consent_months or retention.months }} måneder, så vi kan kontakte "
+              "dig, hvis en ny peer-stilling bliver ledig. Du kan til enhver tid trække "
+              "samtykket tilbage ved at skrive eller ringe til os.")
+    para(doc, "{%p else %}")
+    para(doc, "Vi gemmer din ansøgning i {{ retention.months }} måneder efter, at ansættelsen "
+              "er afsluttet, og sletter den derefter."
+              "{% if retention.consent_months %} Vil du hellere have, at vi gemmer den i "
+              "{{ retention.consent_months }} måneder med henblik på kommende peer-stillinger, "
+              "kan du give os dit samtykke ved at kontakte os.{% endif %}")
+    para(doc, "{%p endif %}")
+
+
+def letter(variant: str) -> None:
+    """templates/docx/afslag_*.docx: a rejection letter."""
+    doc = new_document(top_mm=34)
+    letterhead(doc)
+    footer(doc, "{{ organisation.name }} · Sagsnr. {{ case.reference }}")
+    letter_top(doc)
+    para(doc, "Svar på din ansøgning om stillingen som {{ position.title|lower }}", bold=True,
+         size=12, colour=ACCENT, after=10)
+    para(doc, "Kære {{ applicant.name }}")
+    if variant == "interviewed":
+        para(doc, "Tak fordi du søgte stillingen som {{ position.title|lower }}"
+                  "{% if organisation.unit %} i {{ organisation.unit }}{% endif %}, og tak "
+                  "fordi du kom til samtale{% if applicant.slot %} den "
+                  "{{ applicant.slot.start|dato }}{% endif %}. Vi satte stor pris på at møde "
+                  "dig og høre om dine erfaringer.")
+        para(doc, "Vi har nu afsluttet ansættelsen, og vi må desværre meddele dig, at vi har "
+                  "valgt at tilbyde stillingen til en anden ansøger. Dette brev bekræfter "
+                  "afgørelsen og giver dig den skriftlige begrundelse.")
+        para(doc, "Vi fik {{ applicant_count }} ansøgninger og holdt samtaler med "
+                  "{{ interviewed_count }} ansøgere. Valget har været svært, fordi flere "
+                  "ansøgere havde stærke erfaringer at byde på.")
+        reasons_block(doc)
+        para(doc, "{%p if applicant.reason %}")
+        para(doc, "{{ applicant.reason }}")
+        para(doc, "{%p endif %}")
+    else:
+        para(doc, "Tak for din ansøgning til stillingen som {{ position.title|lower }}"
+                  "{% if organisation.unit %} i {{ organisation.unit }}{% endif %} og for den "
+                  "interesse, du har vist for at arbejde hos os.")
+        para(doc, "Vi fik {{ applicant_count }} ansøgninger og har nu ansat en ny medarbejder. "
+                  "Vi må desværre meddele dig, at du ikke blev udvalgt til samtale, og at vi "
+                  "ikke kan tilbyde dig stillingen.")
+        reasons_block(doc)
+    para(doc, "{%p if decision.more_posts_expected %}")
+    para(doc, "Vi forventer at slå flere peer-stillinger op i den kommende tid. Du er meget "
+              "velkommen til at søge igen.")
+    para(doc, "{%p endif %}")
+    retention_block(doc)
+    closing(doc)
+    name = "afslag_samtale.docx" if variant == "interviewed" else "afslag_uden_samtale.docx"
+    doc.save(OUT / name)
+
+
+def phone_guide() -> None:
+    """templates/docx/telefonguide.docx: talking points for the rejection call."""
+    doc = new_document(top_mm=34)
+    letterhead(doc)
+    footer(doc, "Internt arbejdspapir · Sagsnr. {{ case.reference }} · Makuleres efter brug")
+    para(doc, "TELEFONGUIDE · AFSLAG EFTER SAMTALE", colour=MUTED, size=9, bold=True, after=2)
+    para(doc, "Opkald til {{ applicant.name }}", style="Title")
+    table = doc.add_table(rows=0, cols=2)
+    no_borders(table)
+    cell_margins(table, 1.4)
+    rows = [
+        ("Ansøger", "{{ applicant.id }} · {{ applicant.name }}"),
+        ("Telefon", "{% if applicant.phone %}{{ applicant.phone }}{% else %}Står ikke i sagen"
+                    " – se ansøgningen{% endif %}"),
+        ("Samtale", "{% if applicant.slot %}{{ applicant.slot.start|ugedag|stort }} den "
+                    "{{ applicant.slot.start|dato }} kl. {{ applicant.slot.start|tid }}"
+                    "{% else %}Se sagen{% endif %}"),
+        ("Ring", "Kort efter samtalen – helst inden for et par dage"),
+    ]
+    for label, value in rows:
+        cells = table.add_row().cells
+        cells[0].paragraphs[0].text = ""
+        add_run(cells[0].paragraphs[0], label, bold=True, colour=ACCENT)
+        cells[1].paragraphs[0].text = ""
+        add_run(cells[1].paragraphs[0], value)
+        for c in cells:
+            c.paragraphs[0].paragraph_format.space_after = Pt(0)
+            shade(c, BOX_FILL)
+    widths(table, [30, 136])
+    para(doc, "1. Åbning", style="Heading 2")
+    para(doc, "Sig, hvem du er, og hvorfor du ringer. Spørg, om det er et godt tidspunkt at "
+              "tale – ellers aftal et nyt.")
+    para(doc, "2. Afgørelsen", style="Heading 2")
+    para(doc, "Sig det tidligt og tydeligt: Udvalget har valgt at tilbyde stillingen til en "
+              "anden ansøger. Giv plads til reaktionen, før du går videre.")
+    para(doc, "3. Begrundelsen", style="Heading 2")
+    para(doc, "{%p if decision.reasons %}")
+    para(doc, "Udvalget lagde især vægt på:", after=2)
+    bullets(doc, "decision.reasons")
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if applicant.reason %}")
+    para(doc, "For denne ansøger: {{ applicant.reason }}", before=5)
+    para(doc, "{%p endif %}")
+    para(doc, "{%p if decision.hired_profile %}")
+    para(doc, "Om den ansatte (uden navn eller andet, der kan genkende personen): "
+              "{{ decision.hired_profile }}")
+    para(doc, "{%p endif %}")
+    para(doc, "4. Det gik godt", style="Heading 2")
+    para(doc, "{%p if applicant.went_well %}")
+    para(doc, "Fra udvalgets noter: {{ applicant.went_well }}")
+    para(doc, "{%p else %}")
+    para(doc, "Nævn et eller to konkrete eksempler fra samtalen, som udvalget lagde mærke til.")
+    para(doc, "{%p endif %}")
+    para(doc, "5. Skriftlig begrundelse", style="Heading 2")
+    para(doc, "Fortæl, at ansøgeren også får afgørelsen og begrundelsen i et brev."
+              "{% if organisation.public %} Ansøgeren kan desuden bede om en skriftlig "
+              "begrundelse inden for 14 dage (forvaltningslovens § 23).{% endif %}")
+    para(doc, "6. Næste skridt", style="Heading 2")
+    para(doc, "{% if decision.more_posts_expected %}Fortæl, at vi forventer at slå flere "
+              "peer-stillinger op, og at ansøgeren er velkommen til at søge igen. {% endif %}"
+              "{% if applicant.consent_keep %}Ansøgeren har givet samtykke til, at vi gemmer "
+              "ansøgningen til kommende stillinger; bekræft det.{% else %}Spørg, om vi må gemme "
+              "ansøgningen til kommende peer-stillinger (samtykke), ellers slettes den efter "
+              "{{ retention.months }} måneder.{% endif %}")
+    para(doc, "7. Notér opkaldet", style="Heading 2")
+    para(doc, "Skriv dato, tidspunkt og det vigtigste fra samtalen i sagen (notatpligt). "
+              "Skriv aldrig diagnoser eller oplysninger om behandling.")
+    para(doc, "Ringet den: ____________  kl. ______   Af: ______________________", before=6)
+    doc.save(OUT / "telefonguide.docx")
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     posting()
+    letter("interviewed")
+    letter("not-interviewed")
+    phone_guide()
     print(f"templates written to {OUT}")
