@@ -113,3 +113,30 @@ def test_posting_carries_the_case(tmp_path: Path) -> None:
     assert "{{" not in text
     assert "{%" not in text
     assert "None" not in text
+
+
+def test_logo_goes_into_the_letterhead(tmp_path: Path) -> None:
+    import zipfile
+
+    build(SAMPLES / "kommune-fjordby.yaml", tmp_path / "out")
+    with zipfile.ZipFile(tmp_path / "out" / "stillingsopslag.docx") as z:
+        media = [n for n in z.namelist() if n.startswith("word/media/")]
+        logo = (SAMPLES / "fjordby-logo.png").read_bytes()
+        assert any(z.read(n) == logo for n in media)
+        header_rels = [z.read(n).decode() for n in z.namelist()
+                       if n.startswith("word/_rels/header")]
+    assert any("media/" in rels for rels in header_rels)
+
+
+def test_missing_logo_is_a_located_error(tmp_path: Path) -> None:
+    from docgen.errors import CaseError
+
+    case = tmp_path / "case.yaml"
+    case.write_text((SAMPLES / "kommune-fjordby.yaml").read_text(encoding="utf-8"),
+                    encoding="utf-8")
+    with pytest.raises(CaseError) as info:
+        build(case, tmp_path / "out")
+    assert [str(i).split(": ", 1)[1] for i in info.value.issues] == [
+        "organisation.logo: file not found (the path is relative to the case file)"
+    ]
+    assert not (tmp_path / "out").exists()
