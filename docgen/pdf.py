@@ -1,0 +1,470 @@
+"""PDF output: LibreOffice headless in batches, every PDF checked, letters combined.
+
+LibreOffice's exit code cannot be trusted (it exits 0 when a file could not be loaded), so
+every PDF is checked: it exists, is a PDF, has pages and contains the expected texts.
+Each ``soffice`` process gets a private profile in a fresh temporary folder (two processes
+on one profile fail), runs in its own process group and is killed as a group when a
+document makes no progress within the timeout. Messages name documents by their file
+names only, never by what they contain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import math
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from docgen.errors import ConversionError
+
+__all__ = ["PdfJob", "combine_pdfs", "convert", "find_soffice", "verify_pdf"]
+
+INSTALL_HELP = (
+    "LibreOffice is needed for --pdf but was not found. Install it:\n"
+    "  Debian/Ubuntu: apt-get install libreoffice-writer-nogui libreoffice-calc-nogui "
+    "fonts-crosextra-carlito fonts-dejavu\n"
+    "  macOS/Windows: download it from https://www.libreoffice.org/\n"
+    "or set DOCGEN_SOFFICE to the path of the soffice program. "
+    "Building without --pdf needs nothing of this."
+)
+_USUAL_PLACES = (
+    "/Applications/LibreOffice.app/Contents/MacOS/soffice",
+    r"C:\Program Files\LibreOffice\program\soffice.exe",
+    r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+)
+_OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
+_MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
+_MIN_SPLIT = 4  # do not start a second process for fewer documents than this
+_POLL = 0.05  # seconds between looks at the output folders
+_SHOWN = 10  # documents named in one message before "and N more"
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to convert: ``source`` becomes ``target``, which must contain ``expected``.
+
+    ``label`` names the document in messages (e.g. ``afslag/A07_x.docx``); it defaults to
+    the source's file name. Expected texts never appear in messages.
+    """
+
+    source: Path
+    target: Path
+    expected: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        """Return the name used in messages."""
+        return self.label or self.source.name
+
+
+def find_soffice(configured: str | None = None) -> Path:
+    """Find LibreOffice: ``DOCGEN_SOFFICE``, then ``configured``, then PATH, then usual places."""
+    for origin, value in (("DOCGEN_SOFFICE", os.environ.get("DOCGEN_SOFFICE")),
+                          ("the configured soffice", configured)):
+        if value:
+            found = shutil.which(value)
+            if found is None:
+                raise ConversionError(
+                    f"{origin} is set to {value}, which is not an executable program.",
+                    hint=INSTALL_HELP,
+                )
+            return Path(found)
+    for name in ("soffice", "libreoffice"):
+        found = shutil.which(name)
+        if found:
+            return Path(found)
+    for place in _USUAL_PLACES:
+        if Path(place).is_file():
+            return Path(place)
+    raise ConversionError(INSTALL_HELP)
+
+
+@dataclass
+class _Chunk:
+    jobs: list[PdfJob]
+    home: Path  # holds the private profile, the output folder and the log
+    proc: subprocess.Popen[bytes] | None = None
+    seen: int = 0  # jobs up to and including the last one with output
+    since: float = 0.0  # when the last progress was seen
+
+    @property
+    def outdir(self) -> Path:
+        return self.home / "out"
+
+    def outputs(self) -> list[Path | None]:
+        """Return each job's PDF if it has been written (names compared in NFC)."""
+        try:
+            written = {unicodedata.normalize("NFC", p.name): p for p in self.outdir.iterdir()}
+        except FileNotFoundError:
+            written = {}
+        return [written.get(_out_name(job.source)) for job in self.jobs]
+
+    def look(self, now: float) -> None:
+        """Note how far LibreOffice has got; it converts the files in the given order."""
+        outputs = self.outputs()
+        seen = max((i + 1 for i, pdf in enumerate(outputs) if pdf is not None), default=0)
+        if seen > self.seen:
+            self.seen, self.since = seen, now
+
+    def stuck_at(self) -> int:
+        """Return the index of the job being converted (may be len(jobs): all were written)."""
+        at = self.seen
+        last = self.outputs()[at - 1] if at else None
+        return at - 1 if last is not None and not _complete(last) else at
+
+
+def _out_name(source: Path) -> str:
+    return unicodedata.normalize("NFC", source.stem + ".pdf")
+
+
+def convert(
+    jobs: Sequence[PdfJob],
+    *,
+    soffice: Path,
+    timeout: float,
+    chunk_size: int = 50,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    workdir: Path | None = None,
+    timestamp: datetime | None = None,
+    locale: str = "da-DK",
+) -> list[Path]:
+    """Convert every job's source to its target PDF and check each one; return the targets.
+
+    Documents go to ``soffice`` in chunks of at most ``chunk_size``; up to ``workers``
+    processes (default 2, 1 on a one-core machine) run at once, each with a private profile
+    under ``workdir`` (default: the system's temporary folder). ``timeout`` is the seconds
+    one document may take (the first also pays the start-up); a process making no progress
+    for that long is killed with its children. ``progress(done, total)`` is called from
+    this thread. PDFs get ``/CreationDate`` = ``timestamp`` (else ``SOURCE_DATE_EPOCH``)
+    and a content-derived ``/ID``, so the same inputs give the same bytes. ``locale`` sets
+    how spreadsheets show numbers and dates (``3,5`` in da-DK). No target is written unless
+    every document converted and passed its check.
+    """
+    if not jobs:
+        return []
+    if len({j.target.absolute() for j in jobs}) != len(jobs):
+        raise ValueError("two PDF jobs have the same target")
+    _precheck(jobs)
+    when = timestamp or _source_date_epoch()
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    size = max(1, min(chunk_size, _MAX_CHUNK))
+    root = Path(tempfile.mkdtemp(prefix="docgen-pdf-", dir=workdir))  # mode 0700
+    chunks = [_Chunk(part, root / f"c{i}") for i, part in enumerate(_plan(jobs, size, workers))]
+    try:
+        _run_all(chunks, soffice, timeout, max(1, workers), locale, progress, len(jobs))
+        made = _verify_all(chunks)
+        for job in jobs:
+            _pin_pdf(made[job], when)
+        for job in jobs:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(made[job], job.target)
+        return [j.target for j in jobs]
+    finally:
+        for chunk in chunks:
+            _stop(chunk)
+        for _ in range(20):  # a killed process may still finish a write it had begun
+            shutil.rmtree(root, ignore_errors=True)
+            if not root.exists():
+                break
+            time.sleep(0.05)
+
+
+def _precheck(jobs: Sequence[PdfJob]) -> None:
+    """Refuse sources LibreOffice would silently mis-convert (a text file named .docx)."""
+    bad: list[str] = []
+    for job in jobs:
+        if not job.source.is_file():
+            bad.append(f"{job.name}: the file does not exist")
+        elif job.source.suffix.lower() in _OOXML:
+            try:
+                with zipfile.ZipFile(job.source) as zf:
+                    zf.getinfo("[Content_Types].xml")
+            except (OSError, KeyError, zipfile.BadZipFile):
+                bad.append(f"{job.name}: not a valid Office Open XML file")
+    if bad:
+        raise ConversionError(_listing("cannot convert to PDF:", bad))
+
+
+def _plan(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob]]:
+    """Split jobs into chunks; one chunk never holds two sources with the same output name."""
+    n = len(jobs)
+    count = max(math.ceil(n / size), min(workers, math.ceil(n / _MIN_SPLIT)))
+    cap = math.ceil(n / count)
+    chunks: list[list[PdfJob]] = []
+    names: list[set[str]] = []
+    for job in jobs:
+        key = _out_name(job.source).casefold()  # case-insensitive file systems too
+        for part, taken in zip(chunks, names, strict=True):
+            if len(part) < cap and key not in taken:
+                part.append(job)
+                taken.add(key)
+                break
+        else:
+            chunks.append([job])
+            names.append({key})
+    return chunks
+
+
+def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, locale: str,
+             progress: Callable[[int, int], None] | None, total: int) -> None:
+    pending = list(reversed(chunks))
+    running: list[_Chunk] = []
+    finished = 0
+    reported = -1
+    while pending or running:
+        while pending and len(running) < workers:
+            chunk = pending.pop()
+            _start(chunk, soffice, locale)
+            running.append(chunk)
+        proc = running[0].proc
+        assert proc is not None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=_POLL)
+        now = time.monotonic()
+        for chunk in list(running):
+            chunk.look(now)
+            assert chunk.proc is not None
+            if chunk.proc.poll() is None and now - chunk.since > timeout:
+                at = chunk.stuck_at()
+                _stop(chunk)
+                if at < len(chunk.jobs):  # else it hung on the way out: the PDFs get checked
+                    raise _hang_error([j.name for j in chunk.jobs[at:]], timeout)
+            if chunk.proc is None or chunk.proc.poll() is not None:
+                _stop(chunk)
+                running.remove(chunk)
+                finished += len(chunk.jobs)
+        done = finished + sum(c.seen for c in running)
+        if progress is not None and done != reported:
+            reported = done
+            progress(done, total)
+
+
+def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
+    profile = chunk.home / "profile"
+    chunk.outdir.mkdir(parents=True)
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        _REGISTRY.format(locale=locale), encoding="utf-8")
+    args = [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
+            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore", "--nolockcheck",
+            "--convert-to", "pdf", "--outdir", str(chunk.outdir.absolute()),
+            *(str(j.source.absolute()) for j in chunk.jobs)]
+    with (chunk.home / "log.txt").open("wb") as log:
+        try:
+            chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as exc:
+            message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
+            raise ConversionError(message, hint=INSTALL_HELP) from None
+    chunk.since = time.monotonic()
+
+
+def _stop(chunk: _Chunk) -> None:
+    """Kill the chunk's whole process group (also any leftovers after a normal exit)."""
+    proc = chunk.proc
+    if proc is None:
+        return
+    chunk.proc = None
+    if sys.platform == "win32":
+        if proc.poll() is None:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+        proc.kill()
+        proc.wait()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _hang_error(names: list[str], timeout: float) -> ConversionError:
+    message = (f"LibreOffice stopped responding: no progress for {timeout:g} s while "
+               f"converting {names[0]}; it was killed.")
+    if len(names) > 1:
+        message = _listing(message + " Not converted either:", names[1:])
+    hint = (f"a large document may need more time: raise the limit with --pdf-timeout "
+            f"(now {timeout:g} s per document).")
+    return ConversionError(message, hint=hint)
+
+
+def _complete(path: Path) -> bool:
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, path.stat().st_size - 1024))
+            return b"%%EOF" in f.read()
+    except OSError:
+        return False
+
+
+def _verify_all(chunks: list[_Chunk]) -> dict[PdfJob, Path]:
+    made: dict[PdfJob, Path] = {}
+    bad: list[str] = []
+    for chunk in chunks:
+        for job, pdf in zip(chunk.jobs, chunk.outputs(), strict=True):
+            problem = "LibreOffice wrote no PDF" if pdf is None else verify_pdf(pdf, job.expected)
+            if problem or pdf is None:
+                bad.append(f"{job.name}: {problem}")
+            else:
+                made[job] = pdf
+    if bad:
+        raise ConversionError(
+            _listing("PDF conversion failed for:", bad),
+            hint="open the document in LibreOffice to see whether it loads; "
+            "the other PDFs were not written.",
+        )
+    return made
+
+
+def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
+    """Return what is wrong with the PDF at ``path``, or ``None`` when it is good.
+
+    Good means: it starts with ``%PDF-``, has at least one page and its text contains each
+    expected text (compared after NFKC normalisation, case-folding and dropping all
+    whitespace, so line breaks and justification do not matter). The answer never quotes
+    the expected texts.
+    """
+    from pypdf import PdfReader
+
+    try:
+        with path.open("rb") as f:
+            if f.read(5) != b"%PDF-":
+                return "the output is not a PDF"
+    except OSError:
+        return "LibreOffice wrote no PDF"
+    try:
+        reader = PdfReader(path)
+        pages = len(reader.pages)
+        text = "".join(page.extract_text() or "" for page in reader.pages) if expected else ""
+    except Exception:  # pypdf raises many kinds on broken files
+        return "the PDF cannot be read"
+    if pages < 1:
+        return "the PDF has no pages"
+    missing = [e for e in expected if not _contains(text, e)]
+    if missing:
+        return f"{len(missing)} of {len(expected)} expected texts are missing from the PDF"
+    return None
+
+
+_SPACE = re.compile(r"\s+")
+_HYPHENS = re.compile("[-\u00ad\u2010\u2011]")
+
+
+def _key(text: str, *, hyphens: bool = True) -> str:
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = _SPACE.sub("", text.replace("\u200b", ""))
+    return text if hyphens else _HYPHENS.sub("", text)
+
+
+def _contains(text: str, wanted: str) -> bool:
+    if _key(wanted) in _key(text):
+        return True
+    return _key(wanted, hyphens=False) in _key(text, hyphens=False)  # a word split at a hyphen
+
+
+def _source_date_epoch() -> datetime | None:
+    value = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if not value.isdigit():
+        return None
+    return datetime.fromtimestamp(int(value), tz=UTC)
+
+
+_DATE = re.compile(rb"/(?:CreationDate|ModDate)\s*(\(D:\d{4,14}[^)]{0,12}\))")
+_VARYING = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{8,64})>\s*<([0-9A-Fa-f]{8,64})>"
+                      rb"|/DocChecksum\s*/([0-9A-F]{32})")
+
+
+def _pin_pdf(path: Path, when: datetime | None) -> None:
+    """Make LibreOffice's PDF reproducible by overwriting in place, keeping every offset.
+
+    LibreOffice 7.4 ignores SOURCE_DATE_EPOCH; the only varying bytes are the creation
+    date, the /ID and its /DocChecksum. Dates become ``when`` (padded with spaces, which
+    PDF allows between tokens), the others a hash of the rest. Anything unexpected (an ID
+    found twice, a longer date) is left as it is.
+    """
+    data = bytearray(path.read_bytes())
+    if when is not None:
+        stamp = b"(D:" + when.astimezone(UTC).strftime("%Y%m%d%H%M%S").encode() + b"Z)"
+        for m in _DATE.finditer(data):
+            if len(stamp) <= len(m[1]):
+                data[m.start(1):m.end(1)] = stamp.ljust(len(m[1]))
+    spans = [m.span(g) for m in _VARYING.finditer(data) for g in (1, 2, 3) if m[g]]
+    if len(spans) > 3:
+        spans = []
+    for a, b in spans:
+        data[a:b] = b"0" * (b - a)
+    digest = hashlib.sha256(data).hexdigest().upper().encode() * 2
+    for a, b in spans:
+        data[a:b] = digest[: b - a]
+    path.write_bytes(data)
+
+
+def _listing(head: str, items: list[str]) -> str:
+    shown = [f"  {item}" for item in items[:_SHOWN]]
+    if len(items) > _SHOWN:
+        shown.append(f"  … and {len(items) - _SHOWN} more")
+    return "\n".join([head, *shown])
+
+
+def combine_pdfs(paths: Sequence[Path], target: Path, *, title: str | None = None,
+                 timestamp: datetime | None = None) -> Path:
+    """Write the PDFs at ``paths`` one after another into ``target`` (atomically).
+
+    The output is deterministic: fixed metadata (``/Producer`` docgen, the optional
+    ``/Title``, and ``/CreationDate`` from ``timestamp`` or ``SOURCE_DATE_EPOCH`` when
+    given) and an ``/ID`` derived from the inputs' bytes.
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, ByteStringObject
+
+    from docgen import __version__
+
+    if not paths:
+        raise ValueError("combine_pdfs needs at least one PDF")
+    writer = PdfWriter()
+    digest = hashlib.sha256()
+    try:
+        for path in paths:
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+            writer.append(path, import_outline=False)
+    except Exception as exc:  # pypdf raises many kinds on broken files
+        raise ConversionError(f"cannot combine the PDFs: {type(exc).__name__}") from None
+    meta = {"/Producer": f"docgen {__version__}"}
+    if title:
+        meta["/Title"] = title
+    when = timestamp or _source_date_epoch()
+    if when is not None:
+        meta["/CreationDate"] = "D:" + when.astimezone(UTC).strftime("%Y%m%d%H%M%S") + "Z"
+    writer.metadata = meta
+    file_id = ByteStringObject(digest.digest()[:16])
+    writer._ID = ArrayObject([file_id, file_id])  # else none, or a random one (pypdf versions)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.part")
+    try:
+        with tmp.open("wb") as f:
+            writer.write(f)
+        tmp.replace(target)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return target
