@@ -22,6 +22,8 @@ from docgen.fastdocx import CompiledTemplate
 from docgen.filters import make_env
 from docgen.loading import load_model, sort_issues
 from docgen.output import Staging, normalise_package
+from docgen.pdf import find_soffice
+from docgen.pdfstage import make_pdfs
 from docgen.plan import Job, Plan, make_plan
 from docgen.renderers.combine import combine_docx
 from docgen.renderers.docx import render_docx
@@ -131,6 +133,15 @@ def _record(job: Job, data: bytes) -> dict[str, Any]:
     return rec
 
 
+@dataclass
+class PdfOptions:
+    """PDF output: on or off (None: the configuration decides), time limit, progress."""
+
+    enabled: bool | None = None
+    timeout: float | None = None
+    progress: Callable[[int, int], None] | None = None
+
+
 def build(
     case_path: Path,
     out: Path,
@@ -139,11 +150,16 @@ def build(
     templates: Path | None = None,
     strict: bool = False,
     on_document: Progress | None = None,
+    pdf: PdfOptions | None = None,
 ) -> BuildResult:
     """Build every document of the case into ``out``; all or nothing."""
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     case = checked.case
+    pdf = pdf or PdfOptions()
+    want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
+    # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
+    soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
     plan: Plan = make_plan(case, settings, base_context(case, settings))
     result = BuildResult(
         out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
@@ -158,6 +174,20 @@ def build(
             result.documents.append(record)
             if on_document:
                 on_document(record)
+        if soffice is not None:
+            timeout = pdf.timeout or settings.pdf.timeout_seconds
+            when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+            for record in make_pdfs(
+                renderer.done,
+                stage,
+                soffice=soffice,
+                timeout=timeout,
+                when=when,
+                progress=pdf.progress,
+            ):
+                result.documents.append(record)
+                if on_document:
+                    on_document(record)
         stage.commit(_manifest(checked, result))
     return result
 
