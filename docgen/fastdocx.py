@@ -14,11 +14,19 @@ letter. :class:`CompiledTemplate` does the per-template work once:
 
 Per document it then runs docxtpl's own post-processing on the compiled template's
 output: ``DocxTemplate.render_xml_part`` (newline/``\\a``/``\\t``/``\\f`` handling in
-``resolve_listing``, the ``{_{`` escapes, ``docx_context`` on errors),
-``fix_tables`` and ``fix_docpr_ids`` for the body, python-docx's parser and
-serializer for headers and footers. Only the Jinja compilation is shared: the compiled
-template is handed to ``render_xml_part`` through a small environment stand-in whose
-``from_string`` returns it, so docxtpl's code runs unchanged.
+``resolve_listing``, the ``{_{`` escapes), ``fix_tables`` and ``fix_docpr_ids`` for
+the body, python-docx's parser and serializer for headers and footers. Only the Jinja
+compilation is shared: the compiled template is handed to ``render_xml_part`` through
+a small environment stand-in whose ``from_string`` returns it, so docxtpl's code runs
+unchanged. For the letters' template the rendered ``document.xml``, headers and
+footers are byte-identical to docxtpl's.
+
+Two shortcuts keep that cheap, both exact: ``resolve_listing`` is skipped when the
+rendered XML has none of the four characters it rewrites, and a part's last output is
+reused when every top-level value it reads is the same plain data as last time
+(``organisation``, ``kontakt`` in a letterhead; compared by exact type and value, so
+``1``/``True``/``1.0`` differ; objects, random values and context-reading filters
+are never reused).
 
 Differences from ``DocxTemplate.render`` + ``save``, all deliberate:
 
@@ -32,6 +40,7 @@ Differences from ``DocxTemplate.render`` + ``save``, all deliberate:
   relationship id (``r:id``, ``r:embed`` …) in a rendered part must exist.
 * the zip is written deterministically: entries in the template's order, fixed
   timestamps (1980-01-01 00:00:00), deflate at a fixed level; same inputs, same bytes.
+* errors name the template and the part and never carry context values.
 
 Supported: everything docxtpl does with the template's own XML: ``{{ }}``, ``{% %}``,
 ``{%p %}``, ``{%tr %}``, ``{%tc %}``, ``{%r %}``, ``{#p #}`` comments, ``colspan``,
@@ -39,14 +48,16 @@ Supported: everything docxtpl does with the template's own XML: ``{{ }}``, ``{% 
 ``RichTextParagraph`` values without hyperlinks, images already in the template
 (body, header, footer; they are left untouched).
 
-Not supported, raising :class:`UnsupportedFeatureError` (use ``docxtpl.DocxTemplate``
-for such templates): ``InlineImage`` and ``Subdoc`` values (they add parts and
-relationships at render time), ``RichText`` hyperlinks (``build_url_id``), and the
-media-replacement API (``replace_pic``/``replace_media``/``replace_embedded``/
-``replace_zipname``), which this class simply does not offer.
+Not supported, raising :class:`UnsupportedFeatureError` (there is no silent fallback;
+render such a template with ``docxtpl.DocxTemplate``): ``InlineImage`` and ``Subdoc``
+values (they add parts and relationships at render time; refused before rendering
+when found in the context's dicts and lists, otherwise when they fail or when the
+result refers to a relationship the template lacks), ``RichText`` hyperlinks
+(``build_url_id``), and the media-replacement API (``replace_pic``/``replace_media``/
+``replace_embedded``/``replace_zipname``), which this class does not offer.
 
-A :class:`CompiledTemplate` holds no per-render state: ``render`` may be called from
-several threads.
+``render`` keeps no state between documents other than the reuse cache above, so it may
+be called from several threads.
 """
 
 from __future__ import annotations
@@ -747,15 +758,18 @@ class CompiledTemplate:
         if part.kind == "body":
             return self._finish_body(helper, part, xml)
         data = xml.encode(part.encoding)
-        tree = self._parse(part, data)
-        self._check_rels(part, tree)
-        if part.kind == "footnotes":
+        if part.kind == "footnotes":  # docxtpl stores the rendered text as it is
+            self._check_rels(part, self._parse(part, data, _STRICT_PARSER))
             return data
-        # python-docx's parse_xml + serialize_part_xml, as docxtpl's save() does
-        return serialize_part_xml(etree.fromstring(data, oxml_parser))
+        # docxtpl stores headers and footers as python-docx parts: python-docx's
+        # (non-recovering) parser, then its serializer.
+        tree = self._parse(part, data, oxml_parser)
+        self._check_rels(part, tree)
+        return serialize_part_xml(tree)
 
     def _finish_body(self, helper: DocxTemplate, part: _RenderedPart, xml: str) -> bytes:
-        self._parse(part, xml.encode("utf-8"))
+        # fix_tables parses with recover=True, which would hide a broken result
+        self._parse(part, xml.encode("utf-8"), _STRICT_PARSER)
         tree = helper.fix_tables(xml)
         helper.fix_docpr_ids(tree)
         self._check_rels(part, tree)
@@ -764,9 +778,9 @@ class CompiledTemplate:
             body = self._body_open + body[len(self._body_src_open) :]
         return self._body_prefix + body + self._body_suffix
 
-    def _parse(self, part: _RenderedPart, data: bytes) -> etree._Element:
+    def _parse(self, part: _RenderedPart, data: bytes, parser: etree.XMLParser) -> etree._Element:
         try:
-            return etree.fromstring(data, _STRICT_PARSER)
+            return etree.fromstring(data, parser)
         except etree.XMLSyntaxError as exc:
             raise TemplateRenderError(
                 self.name,

@@ -99,7 +99,14 @@ def test_fonts_are_the_intended_ones(region_pdf) -> None:
     out, _ = region_pdf
     for rel in ("stillingsopslag.pdf", "afslag/alle_afslag.pdf"):
         with pdfplumber.open(out / rel) as pdf:
-            fonts = {c["fontname"].split("+")[-1] for p in pdf.pages[:2] for c in p.chars}
+            # Letters and digits must be Carlito (Calibri's metric twin), not a fallback;
+            # list bullets come from the symbol font.
+            fonts = {
+                c["fontname"].split("+")[-1]
+                for p in pdf.pages[:2]
+                for c in p.chars
+                if c["text"].isalnum()
+            }
         assert fonts, rel
         assert all(f.startswith("Carlito") for f in fonts), (rel, fonts)
 
