@@ -29,6 +29,9 @@ _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud
 
 _RAW_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
 
+# libyaml's loader gives the same events, nodes and marks, several times faster.
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 Path_ = tuple[str | int, ...]
 
 
@@ -138,7 +141,7 @@ def _check_events(text: str, walker: _Walker) -> bool:
     Aliases are checked before composing because expanding them can explode.
     """
     safe = True
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=_LOADER):
         mark = event.start_mark
         pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
         if isinstance(event, AliasEvent):
@@ -185,7 +188,7 @@ def parse_yaml(text: str, name: str) -> tuple[Loaded | None, list[Issue]]:
     try:
         if not _check_events(text, walker):
             return None, walker.issues
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
         found = e.problem_mark or e.context_mark
         at: tuple[int | None, int | None] = (
