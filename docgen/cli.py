@@ -139,6 +139,8 @@ def build(
         _fail(e)
         return
     bar.close()
+    for warning in result.warnings:
+        click.secho(f"warning: {warning}", fg="yellow", err=True)
     for skip in result.skipped:
         click.echo(f"  skipped {skip['kind']}: {skip['reason']}")
     _advise(result.advisories)

@@ -18,15 +18,12 @@ from docgen.case import Case
 from docgen.checks import run_checks
 from docgen.context import base_context
 from docgen.errors import Advisory, CaseError, Issue
-from docgen.fastdocx import CompiledTemplate
-from docgen.filters import make_env
 from docgen.loading import load_model, sort_issues
 from docgen.output import Staging, normalise_package
 from docgen.pdf import find_soffice
 from docgen.pdfstage import make_pdfs
 from docgen.plan import Job, Plan, make_plan
-from docgen.renderers.combine import combine_docx
-from docgen.renderers.docx import render_docx
+from docgen.render import Renderer
 from docgen.settings import Settings, load_settings
 
 Progress = Callable[[dict[str, Any]], None]
@@ -50,6 +47,7 @@ class BuildResult:
     documents: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
@@ -91,34 +89,6 @@ def validate(
 def _stamp(case: Case) -> str:
     day = case.dates.posted or case.dates.deadline
     return dt.datetime.combine(day, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class _Renderer:
-    """Renders jobs; a template used for many recipients is compiled once."""
-
-    def __init__(self, case: Case, case_dir: Path, stage: Staging) -> None:
-        self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
-        self.stage = stage
-        self.compiled: dict[Path, CompiledTemplate] = {}
-        self.done: list[tuple[Job, Path]] = []
-
-    def render(self, job: Job) -> bytes:
-        if job.spec.combine:
-            return self._combine(job)
-        assert job.template is not None
-        if job.recipient is not None and job.spec.for_ == "applicant":
-            tpl = self.compiled.get(job.template)
-            if tpl is None:
-                tpl = CompiledTemplate(job.template, make_env(autoescape=True))
-                self.compiled[job.template] = tpl
-            return tpl.render({**job.context, "logo": None})
-        return render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
-
-    def _combine(self, job: Job) -> bytes:
-        parts = sorted(
-            ((j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine)
-        )
-        return combine_docx([path for _, path in parts])
 
 
 def _record(job: Job, data: bytes) -> dict[str, Any]:
@@ -165,8 +135,9 @@ def build(
         out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
     )
     stamp = _stamp(case)
+    created = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     with Staging(out) as stage:
-        renderer = _Renderer(case, case_path.parent, stage)
+        renderer = Renderer(case, case_path.parent, settings, created)
         for job in plan.jobs:
             data = normalise_package(renderer.render(job), stamp)
             renderer.done.append((job, stage.write(job.path, data)))
@@ -176,7 +147,7 @@ def build(
                 on_document(record)
         if soffice is not None:
             timeout = pdf.timeout or settings.pdf.timeout_seconds
-            when = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=dt.UTC)
+            when = created.replace(tzinfo=dt.UTC)
             for record in make_pdfs(
                 renderer.done,
                 stage,
@@ -188,6 +159,7 @@ def build(
                 result.documents.append(record)
                 if on_document:
                     on_document(record)
+        result.warnings = renderer.warnings
         stage.commit(_manifest(checked, result))
     return result
 

@@ -1,0 +1,83 @@
+"""The render stage: one job in, the document's bytes out, by template type.
+
+A template used for many recipients (letters) is compiled once; Excel templates go
+through the xlsx engine with the same filters; a print file joins documents already
+rendered in this build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from docgen.case import Case
+from docgen.errors import RenderError
+from docgen.fastdocx import CompiledTemplate
+from docgen.filters import make_env
+from docgen.plan import Job
+from docgen.renderers.combine import combine_docx
+from docgen.renderers.docx import render_docx
+from docgen.settings import Settings
+
+
+class Renderer:
+    """Renders the jobs of one build, remembering what it made for the print files."""
+
+    def __init__(self, case: Case, case_dir: Path, settings: Settings, created: dt.datetime):
+        self.case = case
+        self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
+        self.template_version = settings.template_version
+        self.created = created
+        self.compiled: dict[Path, CompiledTemplate] = {}
+        self.done: list[tuple[Job, Path]] = []
+        self.warnings: list[str] = []
+
+    def render(self, job: Job) -> bytes:
+        """Render one job."""
+        if job.spec.combine:
+            return self._combine(job)
+        if job.template is None:
+            msg = f"documents.{job.spec.kind}: needs a template or 'combine'"
+            raise RenderError(msg)
+        if job.template.suffix.lower() == ".xlsx":
+            return self._xlsx(job, job.template)
+        if job.spec.for_ == "applicant":
+            return self._many(job.template).render({**job.context, "logo": None})
+        return render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
+
+    def _many(self, template: Path) -> CompiledTemplate:
+        tpl = self.compiled.get(template)
+        if tpl is None:
+            tpl = CompiledTemplate(template, make_env(autoescape=True))
+            self.compiled[template] = tpl
+        return tpl
+
+    def _xlsx(self, job: Job, template: Path) -> bytes:
+        from docgen.xlsxfill import fill_workbook  # noqa: PLC0415 - only builds with workbooks
+
+        metadata = {
+            "docgen_kind": job.spec.kind,
+            "case_reference": self.case.reference,
+            "recipient": job.recipient or "",
+            "template": template.name,
+            "template_version": self.template_version,
+        }
+        result = fill_workbook(
+            template,
+            job.context,
+            make_env(autoescape=False),
+            charts=job.spec.charts,
+            metadata=metadata,
+            created=self.created,
+        )
+        for warning in result.warnings:
+            note = f"{template.name}: {warning}"
+            if note not in self.warnings:
+                self.warnings.append(note)
+        return result.data
+
+    def _combine(self, job: Job) -> bytes:
+        parts = sorted(
+            (j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine
+        )
+        return combine_docx([path for _, path in parts])
