@@ -24,7 +24,7 @@ import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -106,6 +106,7 @@ class _Chunk:
     proc: subprocess.Popen[bytes] | None = None
     seen: int = 0  # jobs up to and including the last one with output
     since: float = 0.0  # when the last progress was seen
+    problems: list[str | None] = field(default_factory=list)  # of the jobs checked so far
 
     @property
     def outdir(self) -> Path:
@@ -125,6 +126,16 @@ class _Chunk:
         seen = max((i + 1 for i, pdf in enumerate(outputs) if pdf is not None), default=0)
         if seen > self.seen:
             self.seen, self.since = seen, now
+
+    def check(self, upto: int) -> None:
+        """Check the PDFs of jobs before ``upto`` (complete ones) not checked yet."""
+        if len(self.problems) >= upto:
+            return
+        outputs = self.outputs()
+        for i in range(len(self.problems), upto):
+            pdf, expected = outputs[i], self.jobs[i].expected
+            self.problems.append("LibreOffice wrote no PDF" if pdf is None
+                                 else verify_pdf(pdf, expected))
 
     def stuck_at(self) -> int:
         """Return the index of the job being converted (may be len(jobs): all were written)."""
@@ -255,6 +266,8 @@ def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, 
                 _stop(chunk)
                 running.remove(chunk)
                 finished += len(chunk.jobs)
+            else:  # check the finished PDFs while LibreOffice works on
+                chunk.check(chunk.seen - 1)
         done = finished + sum(c.seen for c in running)
         if progress is not None and done != reported:
             reported = done
@@ -287,15 +300,14 @@ def _stop(chunk: _Chunk) -> None:
     if proc is None:
         return
     chunk.proc = None
-    if sys.platform == "win32":
+    if sys.platform == "win32":  # no process groups: kill the tree by its root
         if proc.poll() is None:
             subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
                            capture_output=True, check=False)
         proc.kill()
-        proc.wait()
-        return
-    with contextlib.suppress(ProcessLookupError, PermissionError):
-        os.killpg(proc.pid, signal.SIGKILL)
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
 
 
@@ -322,8 +334,8 @@ def _verify_all(chunks: list[_Chunk]) -> dict[PdfJob, Path]:
     made: dict[PdfJob, Path] = {}
     bad: list[str] = []
     for chunk in chunks:
-        for job, pdf in zip(chunk.jobs, chunk.outputs(), strict=True):
-            problem = "LibreOffice wrote no PDF" if pdf is None else verify_pdf(pdf, job.expected)
+        chunk.check(len(chunk.jobs))
+        for job, pdf, problem in zip(chunk.jobs, chunk.outputs(), chunk.problems, strict=True):
             if problem or pdf is None:
                 bad.append(f"{job.name}: {problem}")
             else:
@@ -331,8 +343,7 @@ def _verify_all(chunks: list[_Chunk]) -> dict[PdfJob, Path]:
     if bad:
         raise ConversionError(
             _listing("PDF conversion failed for:", bad),
-            hint="open the document in LibreOffice to see whether it loads; "
-            "the other PDFs were not written.",
+            hint="open the document in LibreOffice to see what goes wrong; no PDF was written.",
         )
     return made
 

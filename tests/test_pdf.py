@@ -20,6 +20,8 @@ from docgen.pdf import PdfJob, combine_pdfs, convert, find_soffice, verify_pdf
 FAKES = Path(__file__).parent / "fake_soffice"
 NAME = "Søren Østergaard"
 SCORE_TEXT = "Æblegrød på hospitalet"
+posix_fakes = pytest.mark.skipif(os.name != "posix", reason="the fake converters are sh scripts")
+needs_proc = pytest.mark.skipif(not Path("/proc").is_dir(), reason="scans /proc for processes")
 
 
 def need_soffice() -> Path:
@@ -170,6 +172,8 @@ def test_real_unloadable_document_is_reported_and_nothing_written(tmp_path: Path
 # --- fake converters ------------------------------------------------------------------
 
 
+@posix_fakes
+@needs_proc
 def test_hung_converter_is_killed_with_its_children(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -191,6 +195,7 @@ def test_hung_converter_is_killed_with_its_children(
     assert not (tmp_path / "out").exists()
 
 
+@posix_fakes
 @pytest.mark.parametrize(
     ("name", "problem"),
     [("silent", "LibreOffice wrote no PDF"), ("garbage", "the output is not a PDF"),
@@ -208,6 +213,8 @@ def test_bad_output_lists_every_document(
     assert not (tmp_path / "out").exists()
 
 
+@posix_fakes
+@needs_proc
 def test_converter_that_never_exits_after_writing_everything(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -219,6 +226,7 @@ def test_converter_that_never_exits_after_writing_everything(
     assert marked_processes(marker) == []
 
 
+@posix_fakes
 def test_blank_pdf_passes_without_expected_text(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -256,6 +264,7 @@ def test_missing_soffice_says_how_to_install(
     assert "without --pdf" in text
 
 
+@posix_fakes
 def test_environment_variable_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     soffice = fake("silent", tmp_path, monkeypatch)
     other = tmp_path / "other"
