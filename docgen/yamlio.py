@@ -108,7 +108,7 @@ class _Walker:
             self.issue(
                 _mark(node), path, f"control character U+{ord(bad.group()):04X} is not allowed"
             )
-        if node.style is None and value in _NULLS:
+        if not node.style and value in _NULLS:  # plain style: None (PyYAML) or "" (libyaml)
             return None
         return value
 

@@ -165,3 +165,13 @@ def test_both_samples_are_valid() -> None:
     assert len(samples) >= 2
     for sample in samples:
         validate(sample)
+
+
+def test_empty_values_mean_not_given_but_quoted_ones_are_text(tmp_path: Path) -> None:
+    text = MINIMAL.replace("    phone: +4512345678", "    phone: ~\n    email:").replace(
+        "  place: Huset", "  place: Huset\n  start_text: 'null'"
+    )
+    checked = validate(write_case(tmp_path, text))
+    assert checked.case.organisation.contact.phone is None
+    assert checked.case.organisation.contact.email is None
+    assert checked.case.position.start_text == "null"
