@@ -155,7 +155,9 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
                 for q in settings.readiness.motivation
             ],
             "bands": [b.model_dump() for b in settings.readiness.bands],
-            "max_total": settings.readiness.scale.max * len(settings.readiness.questions),
+            # Each answer scores (answer - scale min), so the total starts at 0.
+            "max_total": (settings.readiness.scale.max - settings.readiness.scale.min)
+            * len(settings.readiness.questions),
         },
     }
 

@@ -75,3 +75,18 @@ def tree_state(root: Path) -> dict[str, bytes]:
     if not root.exists():
         return {}
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()}
+
+
+def xlsx_text(path: Path) -> str:
+    """Every non-empty cell of a workbook as ``Sheet!A1: value`` lines (formulas as written)."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    lines = []
+    for ws in wb.worksheets:
+        lines.append(f"[{ws.title}] {ws.sheet_state}")
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.value is not None and cell.value != "":
+                    lines.append(f"{ws.title}!{cell.coordinate}: {cell.value}")
+    return "\n".join(lines) + "\n"

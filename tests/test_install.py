@@ -30,6 +30,7 @@ def test_wheel_carries_templates_and_configs(tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     case = shutil.copy(SAMPLES / "kommune-fjordby.yaml", elsewhere / "case.yaml")
+    shutil.copy(SAMPLES / "fjordby-logo.png", elsewhere / "fjordby-logo.png")
     env = {**os.environ, "PYTHONPATH": str(site)}
     run = subprocess.run(
         [sys.executable, "-c",

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from docgen.pipeline import build
-from tests.helpers import REPO, SAMPLES, docx_text
+from tests.helpers import REPO, SAMPLES, docx_text, xlsx_text
 
 GOLDEN = REPO / "tests" / "golden"
 
@@ -26,6 +26,8 @@ def _normalised(out: Path) -> dict[str, str]:
     for doc in manifest["documents"]:
         if doc["path"].endswith(".docx"):
             texts[doc["path"] + ".txt"] = docx_text(out / doc["path"])
+        elif doc["path"].endswith(".xlsx"):
+            texts[doc["path"] + ".txt"] = xlsx_text(out / doc["path"])
     return texts
 
 

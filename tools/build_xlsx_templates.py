@@ -18,16 +18,17 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
-from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from docgen.xlsxmeta import stable_zip  # noqa: E402
 
-FONT = "Carlito"
+FONT = "Calibri"  # LibreOffice renders it with Carlito, its metric twin
 NAVY = "1F4E79"
 PALE = "DDEBF7"
 INPUT = "FFF8E1"
@@ -42,7 +43,7 @@ UNDERLINE = Border(bottom=_thin)
 
 
 def new_workbook() -> Workbook:
-    """A workbook whose default font is Carlito 10."""
+    """A workbook whose default font is Calibri 10."""
     wb = Workbook()
     base = Font(name=FONT, size=10, family=2)
     wb._fonts = IndexedList([base])
@@ -64,7 +65,8 @@ def put(ws: Worksheet, ref: str, value: Any = None, *, size: float = 10, bold: b
     for row in targets:
         for c in row:
             c.font = Font(name=FONT, size=size, bold=bold, italic=italic, color=color)
-            c.alignment = Alignment(horizontal=h, vertical=v, wrap_text=wrap)
+            indent = 1 if h in ("left", "right") and (border is BOX or fill) else 0
+            c.alignment = Alignment(horizontal=h, vertical=v, wrap_text=wrap, indent=indent)
             if fill:
                 c.fill = PatternFill("solid", start_color=fill, end_color=fill)
             if border:
@@ -99,7 +101,8 @@ def headers(ws: Worksheet, row: int, labels: dict[str, str]) -> None:
     """A table header row: white bold text on navy."""
     for col, text in labels.items():
         put(ws, f"{col}{row}", text, bold=True, color="FFFFFF", fill=NAVY, border=BOX,
-            v="center", h="center" if len(text) < 12 else "left")
+            v="center", h="center" if len(text) <= 6 or text.startswith(("Svar", "Point"))
+            else "left")
     ws.row_dimensions[row].height = 30
 
 
@@ -166,6 +169,7 @@ def scoreark() -> Workbook:
     front.title = "Vejledning"
     scoreark_front(front)
     scoreark_applicant(wb.create_sheet("Ansøger"))
+    wb.security = WorkbookProtection(lockStructure=True)
     return wb
 
 
@@ -234,11 +238,11 @@ def scoreark_front(ws: Worksheet) -> None:
 
 
 def scoreark_applicant(ws: Worksheet) -> None:
-    widths(ws, {"A": 5, "B": 27, "C": 46, "D": 9, "E": 50, "F": 10})
+    widths(ws, {"A": 5, "B": 30, "C": 50, "D": 9, "E": 55, "F": 10})
     ws.column_dimensions["F"].hidden = True
     marker(ws, 1, "{%sheet for a in sheet_applicants %}", '{{ a.id or "Ansøger " ~ loop.index }}')
     title_block(ws, 2, "Scoreark · {{ position.title }}", "E")
-    put(ws, "F3", "{{ a.id }}", size=8)
+    put(ws, "F3", "{{ a.id }}", size=8, wrap=False)
     labels = [
         (5, "Ansøger", "{{ a.label }}", "Tidspunkt",
          "{% if a.slot %}{{ a.slot.start|ugedag|stort }} {{ a.slot.start|dato }}, "
@@ -270,8 +274,8 @@ def scoreark_applicant(ws: Worksheet) -> None:
     put(ws, "D12", None, size=14, bold=True, h="center", v="center", border=BOX, fill=INPUT,
         locked=False, fmt="0")
     put(ws, "E12", None, border=BOX, fill=INPUT, locked=False)
-    put(ws, "F12", "{{ c.id }}", size=8)
-    ws.row_dimensions[12].height = 62
+    put(ws, "F12", "{{ c.id }}", size=8, wrap=False)
+    ws.row_dimensions[12].height = 48
     marker(ws, 13, "{%tr endfor %}")
     totals = [
         (14, "Antal vurderede kriterier", "=COUNT(D12)", "af {{ criteria|length }}", "0"),
@@ -290,12 +294,12 @@ def scoreark_applicant(ws: Worksheet) -> None:
     put(ws, "D18", "Vælg i rullelisten: {{ recommendations|join(' · ') }}", size=9, italic=True,
         color=GREY, v="center", merge="D18:E18")
     ws.row_dimensions[18].height = 24
-    put(ws, "B19", "Vigtigste indtryk", bold=True, border=UNDERLINE)
-    put(ws, "B20", "Styrker, forbehold og det, panelet bør tale om", size=9, italic=True,
-        color=GREY)
-    put(ws, "C19", None, border=BOX, fill=INPUT, locked=False, merge="C19:E20")
-    ws.row_dimensions[19].height = 60
-    ws.row_dimensions[20].height = 40
+    put(ws, "B19", "Vigtigste indtryk\n(styrker, forbehold og det, panelet bør tale om)",
+        bold=True, border=UNDERLINE)
+    put(ws, "C19", None, border=BOX, fill=INPUT, locked=False, merge="C19:E19")
+    ws.row_dimensions[19].height = 84
+    ws.row_dimensions[17].height = 8
+    ws.row_dimensions[4].height = 6
     score = list_validation('"{{ range(scale.min, scale.max + 1)|join(\',\') }}"',
                             "Ugyldigt point", "Vælg et helt tal fra {{ scale.min }} til "
                             "{{ scale.max }}, eller lad feltet stå tomt.")
@@ -365,9 +369,13 @@ def rollestjerne_guide(ws: Worksheet) -> None:
         ("p", "• Hvad skal kollegerne vide om rollen, og hvem kan peer-medarbejderen gå til "
               "med spørgsmål?"),
     ]
-    for row, (kind, text) in enumerate(paragraphs, start=4):
+    row = 3
+    for kind, text in paragraphs:
+        row += 1
         if kind == "h":
-            section(ws, f"B{row}", text)
+            ws.row_dimensions[row].height = 8
+            section(ws, f"B{row + 1}", text)
+            row += 1
         else:
             put(ws, f"B{row}", text)
     page(ws, landscape=False)
@@ -375,7 +383,7 @@ def rollestjerne_guide(ws: Worksheet) -> None:
 
 
 def rollestjerne_sheet(ws: Worksheet) -> None:
-    widths(ws, {"A": 5, "B": 27, "C": 46, "D": 13, "E": 14, "F": 22, "G": 32})
+    widths(ws, {"A": 5, "B": 27, "C": 40, "D": 16, "E": 16, "F": 22, "G": 30})
     title_block(ws, 1, "Rollestjerne · {{ position.title }}", "G")
     put(ws, "B3", "Dato for samtalen", bold=True, v="center", border=UNDERLINE)
     put(ws, "C3", None, border=BOX, fill=INPUT, locked=False, v="center", fmt="dd.mm.yyyy")
@@ -411,7 +419,7 @@ def rollestjerne_sheet(ws: Worksheet) -> None:
     values.add("D8:E8")
     ws.add_data_validation(values)
     ws.print_area = "A1:G40"
-    page(ws, landscape=True, title_rows="6:6")
+    page(ws, landscape=True)
     protect(ws)
 
 
@@ -436,7 +444,7 @@ def parathed() -> Workbook:
 
 
 def parathed_sheet(ws: Worksheet) -> None:
-    widths(ws, {"A": 5, "B": 18, "C": 50, "D": 10, "E": 17, "F": 8, "G": 36, "H": 6})
+    widths(ws, {"A": 4, "B": 19, "C": 56, "D": 9, "E": 15, "F": 7, "G": 34, "H": 6})
     ws.column_dimensions["H"].hidden = True
     title_block(ws, 1, "Temperaturmåling: Er vi klar til en peer-medarbejder?", "G")
     put(ws, "B3", "Besvar de {{ readiness.questions|length }} spørgsmål sammen – gerne ledelse, "
@@ -457,7 +465,7 @@ def parathed_sheet(ws: Worksheet) -> None:
     put(ws, "F7", '=IF(ISNUMBER(D7),D7-MIN($B$22),"")', h="center", v="center", border=BOX,
         fill=PALE, fmt="0")
     put(ws, "G7", "{{ q.action }}", border=BOX, fill=INPUT, locked=False)
-    ws.row_dimensions[7].height = 34
+    ws.row_dimensions[7].height = 27
     marker(ws, 8, "{%tr endfor %}")
     put(ws, "C9", "Samlet point", bold=True, h="right", v="center")
     put(ws, "F9", '=IF(COUNT(D7)=0,"",SUM(F7))', bold=True, size=12, h="center", v="center",
@@ -482,20 +490,22 @@ def parathed_sheet(ws: Worksheet) -> None:
     put(ws, "A16", "{{ loop.index }}", h="center", border=BOX, color=GREY)
     put(ws, "B16", "{{ m.text }}", bold=True, border=BOX, merge="B16:C16")
     put(ws, "D16", "{{ m.answer }}", border=BOX, fill=INPUT, locked=False, merge="D16:G16")
-    ws.row_dimensions[16].height = 64
+    ws.row_dimensions[16].height = 52
     marker(ws, 17, "{%tr endfor %}")
     section(ws, "B19", "Svarskala", merge="B19:C19")
     headers(ws, 20, {"B": "Svar", "C": "Betydning"})
+    ws.row_dimensions[20].height = 20
     marker(ws, 21, "{%tr for s in readiness.scale.steps %}")
     put(ws, "B22", "{{ s.value }}", bold=True, h="center", border=BOX, fill=PALE)
     put(ws, "C22", "{{ s.label }}", border=BOX)
     marker(ws, 23, "{%tr endfor %}")
     section(ws, "B25", "Sådan læses resultatet", merge="B25:C25")
     headers(ws, 26, {"B": "Point", "C": "Vurdering"})
+    ws.row_dimensions[26].height = 20
     marker(ws, 27, "{%tr for b in readiness.bands %}")
     put(ws, "B28", "{{ b.min }}–{{ b.max }}", h="center", border=BOX)
     put(ws, "C28", "{{ b.label }}", border=BOX)
-    put(ws, "H28", "{{ b.min }}", size=8)
+    put(ws, "H28", "{{ b.min }}", size=8, wrap=False)
     marker(ws, 29, "{%tr endfor %}")
     put(ws, "B30", "Resultatet er et udgangspunkt for en samtale, ikke en dom. Tag fat i de "
         "spørgsmål, der har fået de laveste svar, og aftal, hvem der gør hvad og hvornår.",
@@ -507,7 +517,8 @@ def parathed_sheet(ws: Worksheet) -> None:
                               "{{ readiness.scale.max }}.")
     answers.add("D7")
     ws.add_data_validation(answers)
-    page(ws, landscape=True, title_rows="5:5")
+    ws.row_breaks.append(Break(id=12))
+    page(ws, landscape=True)
     protect(ws)
 
 
