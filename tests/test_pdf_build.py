@@ -167,3 +167,46 @@ def test_hanging_converter_is_stopped_and_nothing_changes(tmp_path: Path) -> Non
         ["pgrep", "-f", str(fake)], capture_output=True, text=True, check=False
     )
     assert leftover.stdout.strip() == ""
+
+
+def test_workbooks_print_on_a4_with_nothing_cut_off(region_pdf) -> None:
+    out, manifest = region_pdf
+    workbooks = [d for d in manifest["documents"] if d.get("source", "").endswith(".xlsx")]
+    assert len(workbooks) == 6
+    for doc in workbooks:
+        with pdfplumber.open(out / doc["path"]) as pdf:
+            for page in pdf.pages:
+                size = sorted((round(page.width), round(page.height)))
+                assert size == [595, 842], (doc["path"], size)  # A4, either way round
+                words = page.extract_words()
+                assert all(0 <= w["x0"] and w["x1"] <= page.width for w in words)
+                assert all(0 <= w["top"] and w["bottom"] <= page.height for w in words)
+
+
+def test_scoresheet_pages_hold_the_form(region_pdf) -> None:
+    out, _ = region_pdf
+    with pdfplumber.open(out / "scoreark/P1_hanne-kirkegaard.pdf") as pdf:
+        pages = [p.extract_text() or "" for p in pdf.pages]
+    # A front page, then two pages per interviewed applicant (6 of them).
+    assert len(pages) == 13
+    assert "Skriv ikke diagnoser" in pages[0]
+    assert "Samtalen varer højst 45 minutter" in pages[0]
+    for i, applicant in enumerate(["A03", "A07", "A12", "A18", "A25", "A31"]):
+        first, second = pages[1 + 2 * i], pages[2 + 2 * i]
+        assert applicant in first
+        assert "Distance til og refleksion" in first
+        assert "Samlet indstilling" in second
+
+
+def test_role_star_and_readiness_pages(region_pdf) -> None:
+    out, _ = region_pdf
+    with pdfplumber.open(out / "rollestjerne.pdf") as pdf:
+        star = [p.extract_text() or "" for p in pdf.pages]
+    assert len(star) == 3
+    assert "Organisationsudvikling" in star[1]
+    assert "Rollestjernen" in star[2]
+    with pdfplumber.open(out / "parathed.pdf") as pdf:
+        ready = [p.extract_text() or "" for p in pdf.pages]
+    assert len(ready) == 2
+    assert "Samlet point" in ready[0]
+    assert "13" in ready[0]  # recalculated total of the sample's six answers
