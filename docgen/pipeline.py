@@ -19,7 +19,7 @@ from docgen.checks import run_checks
 from docgen.context import base_context
 from docgen.errors import Advisory, CaseError, Issue
 from docgen.loading import load_model, sort_issues
-from docgen.output import Staging, normalise_package
+from docgen.output import Staging
 from docgen.pdf import find_soffice
 from docgen.pdfstage import make_pdfs
 from docgen.plan import Job, Plan, make_plan
@@ -138,13 +138,10 @@ def build(
     created = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
     with Staging(out) as stage:
         renderer = Renderer(case, case_path.parent, settings, created)
-        for job in plan.jobs:
-            data = normalise_package(renderer.render(job), stamp)
-            renderer.done.append((job, stage.write(job.path, data)))
-            record = _record(job, data)
-            result.documents.append(record)
-            if on_document:
-                on_document(record)
+        try:
+            _render_all(plan, renderer, stage, result, on_document)
+        finally:
+            renderer.close()
         if soffice is not None:
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
@@ -162,6 +159,22 @@ def build(
         result.warnings = renderer.warnings
         stage.commit(_manifest(checked, result))
     return result
+
+
+def _render_all(
+    plan: Plan,
+    renderer: Renderer,
+    stage: Staging,
+    result: BuildResult,
+    on_document: Progress | None,
+) -> None:
+    for job in plan.jobs:
+        data = renderer.render(job)
+        renderer.done.append((job, stage.write(job.path, data)))
+        record = _record(job, data)
+        result.documents.append(record)
+        if on_document:
+            on_document(record)
 
 
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:

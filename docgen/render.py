@@ -8,12 +8,14 @@ rendered in this build.
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from pathlib import Path
 
 from docgen.case import Case
 from docgen.errors import RenderError
 from docgen.fastdocx import CompiledTemplate
 from docgen.filters import make_env
+from docgen.output import normalise_package
 from docgen.plan import Job
 from docgen.renderers.combine import combine_docx
 from docgen.renderers.docx import render_docx
@@ -31,6 +33,13 @@ class Renderer:
         self.compiled: dict[Path, CompiledTemplate] = {}
         self.done: list[tuple[Job, Path]] = []
         self.warnings: list[str] = []
+        self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
+        self.xlsx_env = make_env(autoescape=False)
+        self._scratch = tempfile.TemporaryDirectory(prefix="docgen-templates-")
+
+    def close(self) -> None:
+        """Remove the scratch copies of templates."""
+        self._scratch.cleanup()
 
     def render(self, job: Job) -> bytes:
         """Render one job."""
@@ -43,12 +52,16 @@ class Renderer:
             return self._xlsx(job, job.template)
         if job.spec.for_ == "applicant":
             return self._many(job.template).render({**job.context, "logo": None})
-        return render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
+        data = render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
+        return normalise_package(data, self.stamp)
 
     def _many(self, template: Path) -> CompiledTemplate:
+        """A template compiled once; its package is normalised once, so every copy is too."""
         tpl = self.compiled.get(template)
         if tpl is None:
-            tpl = CompiledTemplate(template, make_env(autoescape=True))
+            clean = Path(self._scratch.name) / f"{len(self.compiled)}.docx"
+            clean.write_bytes(normalise_package(template.read_bytes(), self.stamp))
+            tpl = CompiledTemplate(clean, make_env(autoescape=True), name=template.name)
             self.compiled[template] = tpl
         return tpl
 
@@ -80,4 +93,4 @@ class Renderer:
         parts = sorted(
             (j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine
         )
-        return combine_docx([path for _, path in parts])
+        return normalise_package(combine_docx([path for _, path in parts]), self.stamp)

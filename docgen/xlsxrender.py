@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -86,13 +87,20 @@ def _escape_header(value: Any) -> Any:
     return value.replace("&", "&&") if isinstance(value, str) else value
 
 
+_COMPILED: weakref.WeakKeyDictionary[Environment, dict[str, Template]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
 class Renderer:
     """Render Jinja text and expressions of one template, with compiled-template caches."""
 
     def __init__(self, env: Environment, template_name: str) -> None:
         self.env = env
         self.name = template_name
-        self._templates: dict[str, Template] = {}
+        # Workbooks of one build share cell texts (one scoresheet per panel member), so
+        # compiled templates are kept per environment, not per workbook.
+        self._templates = _COMPILED.setdefault(env, {})
         self._expressions: dict[str, Any] = {}
         base_finalize = env.finalize
 
