@@ -69,7 +69,7 @@ def main() -> None:
 
     \b
     Example:
-      docgen build samples/region-nordvest.yaml -o out/region
+      docgen build samples/region-vest.yaml -o out/region-vest
     """
 
 
@@ -169,3 +169,11 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
     _advise(checked.advisories)
     n = len(checked.advisories)
     click.echo(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
+
+
+# Tools for consultants and HR officers: starter case, JSON Schema, template list and lint.
+from docgen.cli_tools import init, schema, templates  # noqa: E402
+
+main.add_command(init)
+main.add_command(schema)
+main.add_command(templates)

@@ -17,7 +17,7 @@ from docgen import __version__
 from docgen.case import Case
 from docgen.checks import run_checks
 from docgen.context import base_context
-from docgen.errors import Advisory, CaseError, Issue
+from docgen.errors import Advisory, CaseError, Issue, TemplateError
 from docgen.loading import load_model, sort_issues
 from docgen.output import Staging
 from docgen.pdf import find_soffice
@@ -67,6 +67,17 @@ def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> 
     return Checked(case, case_path, digest, found.advisories)
 
 
+def check_templates(settings: Settings) -> None:
+    """Lint every template the build would use; raise one TemplateError listing them all."""
+    from docgen.lint import lint_templates  # noqa: PLC0415
+
+    issues = lint_templates(settings, only_used=True)
+    if issues:
+        n = len(issues)
+        msg = f"{n} template problem{'s' if n != 1 else ''} found; nothing was written."
+        raise TemplateError(msg, issues, hint="`docgen templates check` lists them too")
+
+
 def _summary(issues: list[Issue]) -> str:
     n = len(issues)
     return f"{n} problem{'s' if n != 1 else ''} found; nothing was written."
@@ -82,6 +93,7 @@ def validate(
     """Run every check a build runs, render nothing and write nothing."""
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
+    check_templates(settings)
     make_plan(checked.case, settings, base_context(checked.case, settings))
     return checked
 
@@ -125,6 +137,7 @@ def build(
     """Build every document of the case into ``out``; all or nothing."""
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
+    check_templates(settings)
     case = checked.case
     pdf = pdf or PdfOptions()
     want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled

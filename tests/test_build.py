@@ -13,6 +13,32 @@ from docgen.pipeline import build
 from tests.helpers import SAMPLES, docx_text, tree_state
 
 REGION = SAMPLES / "region-vest.yaml"
+FJORDBY = SAMPLES / "kommune-fjordby.yaml"
+
+
+def test_exception_in_the_middle_leaves_the_folder_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.render import Renderer
+
+    out = tmp_path / "out"
+    build(REGION, out)
+    before = tree_state(out)
+    real = Renderer.render
+    calls = {"n": 0}
+
+    def flaky(self: Renderer, job):  # type: ignore[no-untyped-def]
+        calls["n"] += 1
+        if calls["n"] == 20:
+            raise RuntimeError("disk on fire")
+        return real(self, job)
+
+    monkeypatch.setattr(Renderer, "render", flaky)
+    with pytest.raises(RuntimeError):
+        build(REGION, out)
+    assert calls["n"] == 20
+    assert tree_state(out) == before
+    assert [p.name for p in tmp_path.iterdir() if ".docgen-" in p.name and p.is_dir()] == []
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
@@ -47,7 +73,7 @@ def _two_postings_config(tmp_path: Path, second_template: str) -> Path:
 
 def test_failure_halfway_leaves_the_folder_unchanged(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    build(REGION, out)
+    build(FJORDBY, out)
     (out / "notes.txt").write_text("the officer's own file", encoding="utf-8")
     before = tree_state(out)
     broken = tmp_path / "templates" / "docx"
@@ -56,8 +82,9 @@ def test_failure_halfway_leaves_the_folder_unchanged(tmp_path: Path) -> None:
     shutil.copy(src, broken / "broken.docx")
     _break_template(broken / "broken.docx")
     config = _two_postings_config(tmp_path, "docx/broken.docx")
-    with pytest.raises(DocgenError):
-        build(REGION, out, config=config, templates=tmp_path / "templates")
+    with pytest.raises(DocgenError) as info:
+        build(FJORDBY, out, config=config, templates=tmp_path / "templates")
+    assert "broken.docx" in info.value.message
     assert tree_state(out) == before
     leftovers = [p.name for p in tmp_path.iterdir() if ".docgen-" in p.name and p.is_dir()]
     assert leftovers == []
@@ -71,8 +98,10 @@ def _break_template(path: Path) -> None:
         for name in z.namelist():
             data[name] = z.read(name)
     body = data["word/document.xml"].decode("utf-8")
-    data["word/document.xml"] = body.replace("{{ position.title }}",
-                                             "{{ position.title|no_such_filter }}").encode()
+    # Valid for the linter, but the value is empty in the case: fails only while rendering.
+    data["word/document.xml"] = body.replace(
+        "{{ position.title }}", "{{ dates.recruitment_closed }}"
+    ).encode()
     with zipfile.ZipFile(path, "w") as z:
         for name, content in data.items():
             z.writestr(name, content)

@@ -90,3 +90,42 @@ def test_module_entry_point() -> None:
                           text=True, check=False)
     assert done.returncode == 0
     assert __version__ in done.stdout
+
+
+def _retemplate(src: Path, dest: Path, old: str, new: str) -> None:
+    import zipfile
+
+    with zipfile.ZipFile(src) as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    body = parts["word/document.xml"].decode("utf-8")
+    assert old in body
+    parts["word/document.xml"] = body.replace(old, new, 1).encode("utf-8")
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    with zipfile.ZipFile(dest, "w") as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+def test_consultants_two_template_mistakes_come_back_together(cli, tmp_path: Path) -> None:
+    from docx import Document
+
+    shipped = Path(__file__).resolve().parent.parent / "templates" / "docx"
+    own = tmp_path / "org" / "docx" / "stillingsopslag.docx"
+    _retemplate(shipped / "stillingsopslag.docx", own, "{{ position.title }}",
+                "{{ positon.title }}")
+    doc = Document(str(own))
+    table = doc.add_table(rows=3, cols=1)
+    for row, text in zip(table.rows, ["{% for c in criteria %}", "{{ c.label }}",
+                                      "{% endfor %}"], strict=True):
+        row.cells[0].paragraphs[0].add_run(text)
+    doc.save(str(own))
+    out = tmp_path / "out"
+    result = cli("build", REGION, "-o", out, "--templates", tmp_path / "org")
+    assert result.exit_code == 1
+    lines = result.stderr.splitlines()
+    assert any(line.startswith("docx/stillingsopslag.docx: word/document.xml")
+               and "unknown variable 'positon'; did you mean 'position'?" in line
+               for line in lines)
+    assert any("table" in line and "{%tr for" in line for line in lines)
+    assert "2 template problems found; nothing was written." in result.stderr
+    assert not out.exists()

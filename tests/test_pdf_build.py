@@ -89,7 +89,7 @@ def test_posting_layout(region_pdf) -> None:
         title = [w for w in first.extract_words() if w["text"] == "Peer-medarbejder"]
         assert title
         words = [w for p in pdf.pages for w in p.extract_words()]
-        assert all(0 <= w["x0"] and w["x1"] <= first.width for w in words)
+        assert all(w["x0"] >= 0 and w["x1"] <= first.width for w in words)
         text = "\n".join(p.extract_text() for p in pdf.pages)
     assert "Fakta om stillingen" in text
     assert "{{" not in text
@@ -179,8 +179,8 @@ def test_workbooks_print_on_a4_with_nothing_cut_off(region_pdf) -> None:
                 size = sorted((round(page.width), round(page.height)))
                 assert size == [595, 842], (doc["path"], size)  # A4, either way round
                 words = page.extract_words()
-                assert all(0 <= w["x0"] and w["x1"] <= page.width for w in words)
-                assert all(0 <= w["top"] and w["bottom"] <= page.height for w in words)
+                assert all(w["x0"] >= 0 and w["x1"] <= page.width for w in words)
+                assert all(w["top"] >= 0 and w["bottom"] <= page.height for w in words)
 
 
 def test_scoresheet_pages_hold_the_form(region_pdf) -> None:

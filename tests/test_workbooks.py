@@ -32,16 +32,24 @@ def _names() -> list[str]:
 
 def test_regional_sample_builds_all_workbooks(region) -> None:
     _, manifest = region
-    kinds = [(d["kind"], d["recipient"]) for d in manifest["documents"]
-             if d["path"].endswith(".xlsx")]
-    assert kinds == [("scoresheet", "P1"), ("scoresheet", "P2"), ("scoresheet", "P3"),
-                     ("scoresheet", "P4"), ("role-star", None), ("readiness", None)]
+    kinds = [
+        (d["kind"], d["recipient"]) for d in manifest["documents"] if d["path"].endswith(".xlsx")
+    ]
+    assert kinds == [
+        ("scoresheet", "P1"),
+        ("scoresheet", "P2"),
+        ("scoresheet", "P3"),
+        ("scoresheet", "P4"),
+        ("role-star", None),
+        ("readiness", None),
+    ]
 
 
 def test_external_members_sheet_is_pseudonymised(region) -> None:
     out, manifest = region
-    sheets = {d["recipient"]: out / d["path"] for d in manifest["documents"]
-              if d["kind"] == "scoresheet"}
+    sheets = {
+        d["recipient"]: out / d["path"] for d in manifest["documents"] if d["kind"] == "scoresheet"
+    }
     external = xlsx_text(sheets["P4"])
     internal = xlsx_text(sheets["P1"])
     interviewed = ["Jens Ærø Hansen", "Rasmus Højgaard", "Ida Skøtt"]
