@@ -87,9 +87,7 @@ def _escape_header(value: Any) -> Any:
     return value.replace("&", "&&") if isinstance(value, str) else value
 
 
-_COMPILED: weakref.WeakKeyDictionary[Environment, dict[str, Template]] = (
-    weakref.WeakKeyDictionary()
-)
+_COMPILED: weakref.WeakKeyDictionary[Environment, dict[str, Template]] = weakref.WeakKeyDictionary()
 
 
 class Renderer:
@@ -183,14 +181,35 @@ def set_value(cell: Cell, value: Any, where: str) -> None:
         cell.value = value
         if general:
             cell.number_format = (
-                DATETIME_FORMAT if isinstance(value, dt.datetime)
-                else DATE_FORMAT if isinstance(value, dt.date) else TIME_FORMAT
+                DATETIME_FORMAT
+                if isinstance(value, dt.datetime)
+                else DATE_FORMAT
+                if isinstance(value, dt.date)
+                else TIME_FORMAT
             )
     elif isinstance(value, (list, tuple, dict, set)):
         msg = f"{where}: the expression gives a list; join it, e.g. with |join(', ')"
         raise RenderError(msg)
     else:
         set_text(cell, str(value))
+
+
+def _wrapped_lines(text: str, per_line: float) -> int:
+    """Lines a paragraph takes when wrapped at word boundaries, as spreadsheets do."""
+    lines, used = 1, 0.0
+    for word in text.split():
+        need = len(word) if used == 0 else used + 1 + len(word)
+        if need <= per_line:
+            used = need
+        elif used == 0 and len(word) <= per_line * 1.3:
+            used = len(word)  # one word alone: letter widths vary too much to call it long
+        elif used == 0:  # a word longer than the line breaks inside itself
+            lines += math.ceil(len(word) / per_line) - 1
+            used = len(word) % per_line
+        else:
+            lines += 1
+            used = len(word)
+    return lines
 
 
 def fit_row_heights(ws: Worksheet, rows: set[int] | None = None) -> None:
@@ -204,9 +223,12 @@ def fit_row_heights(ws: Worksheet, rows: set[int] | None = None) -> None:
     for merged in ws.merged_cells.ranges:
         widths[(merged.min_row, merged.min_col)] = (
             sum(_col_width(ws, c) for c in range(merged.min_col, merged.max_col + 1))
-            if merged.min_row == merged.max_row else 0.0
+            if merged.min_row == merged.max_row
+            else 0.0
         )
     needed: dict[int, float] = {}
+    normal = next((st for st in ws.parent._named_styles if st.name == "Normal"), None)
+    base = float(normal.font.sz or 11) if normal is not None else 11.0
     for (row, col), cell in ws._cells.items():
         wanted = rows is None or row in rows
         if not wanted or cell.data_type != "s" or not cell.alignment.wrap_text:
@@ -215,8 +237,11 @@ def fit_row_heights(ws: Worksheet, rows: set[int] | None = None) -> None:
         width = widths.get((row, col), _col_width(ws, col))
         if width <= 1:
             continue
-        per_line = max(1.0, (width - 1) * 1.2 * 11 / size)
-        lines = sum(max(1, math.ceil(len(p) / per_line)) for p in cell.value.split("\n"))
+        # A width unit is one "0" of the default font; prose fits a little under one
+        # character per unit (bold less), and an estimate that is too short cuts text.
+        density = 0.95 if cell.font.b else 1.05
+        per_line = max(1.0, (width - 1) * density * base / size)
+        lines = sum(_wrapped_lines(p, per_line) for p in cell.value.split("\n"))
         needed[row] = max(needed.get(row, 0.0), lines * size * 1.3 + 5)
     for row, height in needed.items():
         dim = ws.row_dimensions[row]

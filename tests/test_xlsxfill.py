@@ -525,3 +525,14 @@ def test_warns_about_what_openpyxl_would_drop() -> None:
 def test_clean_template_gives_no_warnings() -> None:
     result, _ = render(template(table_template), {"items": ITEMS, "lo": 1, "hi": 5})
     assert result.warnings == ()
+
+
+def test_row_height_estimate_wraps_at_words_like_a_spreadsheet() -> None:
+    from docgen.xlsxrender import _wrapped_lines
+
+    # The readiness band label that LibreOffice wraps in a 52-wide column.
+    label = "Ikke klar endnu – begynd med de grundlæggende forudsætninger"
+    assert _wrapped_lines(label, 51 * 1.05) == 2
+    assert _wrapped_lines("Tidspunkt", 8 * 0.95) == 1  # one word alone is not split
+    assert _wrapped_lines("kort tekst", 40) == 1
+    assert _wrapped_lines("x" * 100, 40) == 3

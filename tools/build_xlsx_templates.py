@@ -444,7 +444,7 @@ def parathed() -> Workbook:
 
 
 def parathed_sheet(ws: Worksheet) -> None:
-    widths(ws, {"A": 4, "B": 19, "C": 56, "D": 9, "E": 15, "F": 7, "G": 34, "H": 6})
+    widths(ws, {"A": 4, "B": 23, "C": 52, "D": 9, "E": 15, "F": 7, "G": 34, "H": 6})
     ws.column_dimensions["H"].hidden = True
     title_block(ws, 1, "Temperaturmåling: Er vi klar til en peer-medarbejder?", "G")
     put(ws, "B3", "Besvar de {{ readiness.questions|length }} spørgsmål sammen – gerne ledelse, "
