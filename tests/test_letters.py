@@ -125,7 +125,9 @@ def test_print_file_holds_every_letter_in_order(region) -> None:
     assert positions == sorted(positions)
     with zipfile.ZipFile(out / prints[0]["path"]) as z:
         body = z.read("word/document.xml").decode("utf-8")
-    assert body.count('w:type="page"') == len(letters) - 1
+    # One section per letter, each numbered from page 1.
+    assert body.count("<w:sectPr") == len(letters)
+    assert body.count('w:pgNumType w:start="1"') == len(letters)
 
 
 def test_letters_wait_until_somebody_is_hired(tmp_path: Path) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+from copy import deepcopy
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -37,10 +38,28 @@ def _refers_to_parts(body: etree._Element) -> bool:
     )
 
 
-def _page_break() -> etree._Element:
+def _restart_numbering(sect: etree._Element) -> etree._Element:
+    """A copy of the section's properties whose page numbers start at 1."""
+    copy = deepcopy(sect)
+    for old in copy.findall(f"{{{W}}}pgNumType"):
+        copy.remove(old)
+    number = etree.Element(f"{{{W}}}pgNumType", {f"{{{W}}}start": "1"})
+    # Schema order: pgNumType comes after the page size, margins and borders.
+    after = [copy.find(f"{{{W}}}{tag}") for tag in ("pgBorders", "pgMar", "pgSz")]
+    anchor = next((el for el in after if el is not None), None)
+    if anchor is not None:
+        anchor.addnext(number)
+    else:
+        copy.insert(0, number)
+    return copy
+
+
+def _section_break(sect: etree._Element) -> etree._Element:
+    """An empty paragraph that ends a letter's section: the next letter starts a new page
+    and its page numbers start again at 1, as if it were printed on its own."""
     p = etree.Element(f"{{{W}}}p")
-    r = etree.SubElement(p, f"{{{W}}}r")
-    etree.SubElement(r, f"{{{W}}}br", {f"{{{W}}}type": "page"})
+    ppr = etree.SubElement(p, f"{{{W}}}pPr")
+    ppr.append(_restart_numbering(sect))
     return p
 
 
@@ -52,18 +71,17 @@ def _join_bodies(packages: list[dict[str, bytes]]) -> bytes | None:
     body = root.find(f"{{{W}}}body")
     assert body is not None
     sect = body.find(f"{{{W}}}sectPr")
+    if sect is None:
+        return None
     for package in packages[1:]:
         other = etree.fromstring(package[_BODY]).find(f"{{{W}}}body")
         assert other is not None
         if _refers_to_parts(other):
             return None
-        anchor = sect if sect is not None else None
-        items = [_page_break(), *(c for c in other if c.tag != f"{{{W}}}sectPr")]
+        items = [_section_break(sect), *(c for c in other if c.tag != f"{{{W}}}sectPr")]
         for item in items:
-            if anchor is not None:
-                anchor.addprevious(item)
-            else:
-                body.append(item)
+            sect.addprevious(item)
+    body.replace(sect, _restart_numbering(sect))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
         for name, data in master.items():
