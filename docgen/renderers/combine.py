@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import io
 import zipfile
-from copy import deepcopy
 from collections.abc import Sequence
+from copy import deepcopy
 from pathlib import Path
 
 from lxml import etree
