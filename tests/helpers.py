@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import zipfile
 from pathlib import Path
 
@@ -58,16 +57,17 @@ def docx_text(source: Path | bytes) -> str:
     return "\n".join(out) + "\n"
 
 
-def require_soffice() -> str:
-    """Path of LibreOffice; skip without it, but fail under ``CI=true``."""
-    found = os.environ.get("DOCGEN_SOFFICE") or shutil.which("soffice") or shutil.which(
-        "libreoffice"
-    )
-    if not found:
+def require_soffice() -> Path:
+    """LibreOffice as docgen finds it; skip without it, but fail under ``CI=true``."""
+    from docgen.errors import ConversionError
+    from docgen.pdf import find_soffice
+
+    try:
+        return find_soffice()
+    except ConversionError:
         if os.environ.get("CI") == "true":
             pytest.fail("LibreOffice (soffice) is required when CI=true but was not found")
         pytest.skip("LibreOffice (soffice) not found; install it or set DOCGEN_SOFFICE")
-    return found
 
 
 def tree_state(root: Path) -> dict[str, bytes]:

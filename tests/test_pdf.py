@@ -16,22 +16,13 @@ import pytest
 from docgen import pdf
 from docgen.errors import ConversionError
 from docgen.pdf import PdfJob, combine_pdfs, convert, find_soffice, verify_pdf
+from tests.helpers import require_soffice
 
 FAKES = Path(__file__).parent / "fake_soffice"
 NAME = "Søren Østergaard"
 SCORE_TEXT = "Æblegrød på hospitalet"
 posix_fakes = pytest.mark.skipif(os.name != "posix", reason="the fake converters are sh scripts")
 needs_proc = pytest.mark.skipif(not Path("/proc").is_dir(), reason="scans /proc for processes")
-
-
-def need_soffice() -> Path:
-    """Return the real LibreOffice; skip without it, but fail under ``CI=true``."""
-    try:
-        return find_soffice()
-    except ConversionError:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required when CI=true but was not found")
-        pytest.skip("LibreOffice (soffice) not found; install it or set DOCGEN_SOFFICE")
 
 
 def make_docx(path: Path, text: str, font: str = "Carlito") -> Path:
@@ -111,7 +102,7 @@ def two_jobs(tmp_path: Path) -> list[PdfJob]:
 
 @pytest.mark.libreoffice
 def test_real_conversion_of_mixed_documents(tmp_path: Path) -> None:
-    soffice = need_soffice()
+    soffice = require_soffice()
     base = tmp_path / "mappe med mellemrum #1 %41"  # space, '#' and '%' in every path
     work = base / "arbejde"
     work.mkdir(parents=True)
@@ -152,7 +143,7 @@ def test_real_conversion_of_mixed_documents(tmp_path: Path) -> None:
 
 @pytest.mark.libreoffice
 def test_real_unloadable_document_is_reported_and_nothing_written(tmp_path: Path) -> None:
-    soffice = need_soffice()
+    soffice = require_soffice()
     good = make_docx(tmp_path / "A01_good.docx", NAME)
     broken = tmp_path / "A02_broken.docx"
     with zipfile.ZipFile(good) as src, zipfile.ZipFile(broken, "w") as dst:

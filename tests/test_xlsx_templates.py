@@ -9,9 +9,7 @@ PDF to check the recalculated totals and the printed layout; they skip without
 from __future__ import annotations
 
 import datetime as dt
-import os
 import re
-import shutil
 import subprocess
 import zipfile
 from io import BytesIO
@@ -34,6 +32,7 @@ from docgen.xlsxfill import (
     layout_checksum,
     read_metadata,
 )
+from tests.helpers import require_soffice
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
 ENV = make_env(autoescape=False)
@@ -447,12 +446,7 @@ def test_readiness_scores_band_and_motivation() -> None:
 
 @pytest.fixture(scope="module")
 def soffice() -> str:
-    found = shutil.which("soffice")
-    if found is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("LibreOffice (soffice) is required under CI=true but is not on PATH")
-        pytest.skip("LibreOffice (soffice) is not on PATH; install libreoffice-calc to run")
-    return found
+    return str(require_soffice())
 
 
 def to_pdf(soffice: str, files: list[Path], out: Path) -> None:

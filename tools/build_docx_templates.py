@@ -11,8 +11,10 @@ from pathlib import Path
 
 from docx.document import Document as DocumentObject
 from docx.shared import Mm, Pt
+from docx.table import Table
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from docx_kit import (  # noqa: E402
     ACCENT,
@@ -29,6 +31,8 @@ from docx_kit import (  # noqa: E402
     shade,
     widths,
 )
+
+from docgen.output import normalise_package  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 
@@ -106,13 +110,7 @@ def fact_box(doc: DocumentObject) -> None:
         if label == "Samtaler":
             marker = table.add_row().cells
             marker[0].paragraphs[0].add_run("{%tr if dates.interviews %}")
-        cells = table.add_row().cells
-        cells[0].paragraphs[0].text = ""
-        add_run(cells[0].paragraphs[0], label, bold=True, colour=ACCENT)
-        cells[1].paragraphs[0].text = ""
-        add_run(cells[1].paragraphs[0], value)
-        for c in cells:
-            c.paragraphs[0].paragraph_format.space_after = Pt(0)
+        fact_row(table, label, value)
         if label == "Samtaler":
             marker = table.add_row().cells
             marker[0].paragraphs[0].add_run("{%tr endif %}")
@@ -121,6 +119,17 @@ def fact_box(doc: DocumentObject) -> None:
     for row in table.rows:
         for c in row.cells:
             shade(c, BOX_FILL)
+
+
+def fact_row(table: Table, label: str, value: str) -> None:
+    """A label/value row of a shaded fact box."""
+    cells = table.add_row().cells
+    cells[0].paragraphs[0].text = ""
+    add_run(cells[0].paragraphs[0], label, bold=True, colour=ACCENT)
+    cells[1].paragraphs[0].text = ""
+    add_run(cells[1].paragraphs[0], value)
+    for c in cells:
+        c.paragraphs[0].paragraph_format.space_after = Pt(0)
 
 
 def bullets(doc: DocumentObject, loop: str, item: str = "{{ item }}") -> None:
@@ -324,13 +333,9 @@ def phone_guide() -> None:
         ("Ring", "Kort efter samtalen – helst inden for et par dage"),
     ]
     for label, value in rows:
-        cells = table.add_row().cells
-        cells[0].paragraphs[0].text = ""
-        add_run(cells[0].paragraphs[0], label, bold=True, colour=ACCENT)
-        cells[1].paragraphs[0].text = ""
-        add_run(cells[1].paragraphs[0], value)
-        for c in cells:
-            c.paragraphs[0].paragraph_format.space_after = Pt(0)
+        fact_row(table, label, value)
+    for row in table.rows:
+        for c in row.cells:
             shade(c, BOX_FILL)
     widths(table, [30, 136])
     para(doc, "1. Åbning", style="Heading 2")
@@ -375,10 +380,17 @@ def phone_guide() -> None:
     doc.save(OUT / "telefonguide.docx")
 
 
+def pin(path: Path) -> None:
+    """Fixed zip times and cleared properties, so rebuilding the templates changes nothing."""
+    path.write_bytes(normalise_package(path.read_bytes(), "2026-01-01T00:00:00Z"))
+
+
 if __name__ == "__main__":
     OUT.mkdir(parents=True, exist_ok=True)
     posting()
     letter("interviewed")
     letter("not-interviewed")
     phone_guide()
+    for made in sorted(OUT.glob("*.docx")):
+        pin(made)
     print(f"templates written to {OUT}")
