@@ -210,3 +210,13 @@ def test_role_star_and_readiness_pages(region_pdf) -> None:
     assert len(ready) == 2
     assert "Samlet point" in ready[0]
     assert "13" in ready[0]  # recalculated total of the sample's six answers
+
+
+def test_pdf_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    require_soffice()
+    case = SAMPLES / "kommune-fjordby.yaml"
+    build(case, tmp_path / "a", pdf=PdfOptions(enabled=True))
+    build(case, tmp_path / "b", pdf=PdfOptions(enabled=True))
+    a, b = tree_state(tmp_path / "a"), tree_state(tmp_path / "b")
+    assert any(name.endswith(".pdf") for name in a)
+    assert a == b
