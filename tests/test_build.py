@@ -169,3 +169,38 @@ def test_missing_logo_is_a_located_error(tmp_path: Path) -> None:
         "organisation.logo: file not found (the path is relative to the case file)"
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_sparse_case_leaves_no_placeholders(tmp_path: Path) -> None:
+    from tests.cases import MINIMAL
+    from tests.conftest import write_case
+    from tests.helpers import xlsx_text
+
+    text = (MINIMAL.replace("    name: Åse Ærø", "    name: Åse Ærø\n    outcome: hired")
+            + "  - id: A02\n    name: Bo Bæk\n    outcome: rejected\n"
+            + "  - id: A03\n    name: Ea Øst\n    outcome: rejected\n    interviewed: yes\n"
+            + "decision:\n  reasons: [erfaring]\n  hired_profile: Erfaren.\n")
+    result = build(write_case(tmp_path, text), tmp_path / "out")
+    kinds = {d["kind"] for d in result.documents}
+    assert kinds == {"posting", "scoresheet", "role-star", "readiness", "rejection-letter",
+                     "phone-guide", "letters-print"}
+    for doc in result.documents:
+        path = tmp_path / "out" / doc["path"]
+        body = docx_text(path) if path.suffix == ".docx" else xlsx_text(path)
+        for leftover in ("{{", "{%", "None"):
+            assert leftover not in body, (doc["path"], leftover)
+
+
+def test_two_builds_into_one_folder_take_turns(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "docgen", "build", str(REGION), "-o", str(out)]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+             for _ in range(2)]
+    codes = [p.wait(timeout=120) for p in procs]
+    assert codes == [0, 0]
+    build(REGION, tmp_path / "single")
+    assert tree_state(out) == tree_state(tmp_path / "single")
+    assert [p.name for p in tmp_path.iterdir() if ".docgen-" in p.name and p.is_dir()] == []
