@@ -129,3 +129,12 @@ def test_consultants_two_template_mistakes_come_back_together(cli, tmp_path: Pat
     assert any("table" in line and "{%tr for" in line for line in lines)
     assert "2 template problems found; nothing was written." in result.stderr
     assert not out.exists()
+
+
+def test_the_readme_example_case_is_valid(tmp_path: Path) -> None:
+    from docgen.pipeline import validate
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
+    checked = validate(write_case(tmp_path, example))
+    assert checked.case.position.tasks == ["Samtaler med borgere om håb, ønsker og drømme"]
