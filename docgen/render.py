@@ -8,8 +8,11 @@ rendered in this build.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
+
+from docx.shared import Mm
 
 from docgen.case import Case
 from docgen.errors import RenderError
@@ -18,8 +21,32 @@ from docgen.filters import make_env
 from docgen.output import normalise_package
 from docgen.plan import Job
 from docgen.renderers.combine import combine_docx
-from docgen.renderers.docx import render_docx
+from docgen.renderers.docx import LOGO_HEIGHT_MM, render_docx
 from docgen.settings import Settings
+
+_LOGO_TAG = re.compile(r"\{\{-?\s*logo\s*-?\}\}")
+
+
+def embed_logo(path: Path, logo: Path) -> None:
+    """Put the logo into the headers of a template copy, where ``{{ logo }}`` stands.
+
+    Letters are rendered by the fast path, which keeps a template's own images but adds
+    none; so the logo becomes part of the template once, before it is compiled.
+    """
+    from docx import Document  # noqa: PLC0415
+
+    doc = Document(str(path))
+    for section in doc.sections:
+        for header in (section.header, section.first_page_header, section.even_page_header):
+            paragraphs = list(header.paragraphs)
+            for table in header.tables:
+                paragraphs.extend(p for row in table.rows for c in row.cells for p in c.paragraphs)
+            for paragraph in paragraphs:
+                for run in paragraph.runs:
+                    if _LOGO_TAG.search(run.text):
+                        run.text = ""
+                        run.add_picture(str(logo), height=Mm(LOGO_HEIGHT_MM))
+    doc.save(str(path))
 
 
 class Renderer:
@@ -60,7 +87,10 @@ class Renderer:
         tpl = self.compiled.get(template)
         if tpl is None:
             clean = Path(self._scratch.name) / f"{len(self.compiled)}.docx"
-            clean.write_bytes(normalise_package(template.read_bytes(), self.stamp))
+            clean.write_bytes(template.read_bytes())
+            if self.logo is not None:
+                embed_logo(clean, self.logo)
+            clean.write_bytes(normalise_package(clean.read_bytes(), self.stamp))
             tpl = CompiledTemplate(clean, make_env(autoescape=True), name=template.name)
             self.compiled[template] = tpl
         return tpl

@@ -174,3 +174,25 @@ def test_hostile_names_render_exactly_and_validly(tmp_path: Path) -> None:
                 if part.endswith(".xml"):
                     etree.fromstring(z.read(part), etree.XMLParser(recover=False))
         assert f"Kære {name}\n" in docx_text(path)
+
+
+def test_letters_carry_the_logo_when_the_case_has_one(tmp_path: Path) -> None:
+    import shutil
+
+    logo = SAMPLES / "fjordby-logo.png"
+    shutil.copy(logo, tmp_path / "logo.png")
+    text = REGION.read_text(encoding="utf-8").replace(
+        "  sector: region\n", "  sector: region\n  logo: logo.png\n", 1
+    )
+    case = tmp_path / "case.yaml"
+    case.write_text(text, encoding="utf-8")
+    result = build(case, tmp_path / "out")
+    letters = [d for d in result.documents if d["kind"] in ("rejection-letter", "phone-guide")]
+    assert letters
+    for doc in letters[:3] + letters[-3:]:
+        with zipfile.ZipFile(tmp_path / "out" / doc["path"]) as z:
+            media = [z.read(n) for n in z.namelist() if n.startswith("word/media/")]
+            header = z.read("word/header1.xml").decode("utf-8")
+        assert logo.read_bytes() in media
+        assert "<w:drawing>" in header
+        assert "logo" not in docx_text(tmp_path / "out" / doc["path"])
