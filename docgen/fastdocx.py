@@ -58,37 +58,52 @@ result refers to a relationship the template lacks), ``RichText`` hyperlinks
 
 ``render`` keeps no state between documents other than the reuse cache above, so it may
 be called from several threads.
+
+The parts' compilation and reuse keys live in :mod:`docgen.fastdocx_parts`, the errors
+and the context checks in :mod:`docgen.fastdocx_errors`, the zip writing in
+:mod:`docgen.ooxmlzip`.
 """
 
 from __future__ import annotations
 
 import copy
-import datetime as dt
 import hashlib
 import os
 import re
-import struct
 import zipfile
-import zlib
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Final, Literal, NoReturn
+from typing import Any, Final, NoReturn
 
 from docx.opc.oxml import oxml_parser, serialize_part_xml
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
-from docxtpl.inline_image import InlineImage
-from jinja2 import Environment, Template, nodes
-from jinja2.exceptions import TemplateError, TemplateSyntaxError
-from jinja2.utils import _PassArg
+from jinja2 import Environment
+from jinja2.exceptions import TemplateError
 from lxml import etree
-from markupsafe import Markup
 
-from docgen.errors import RenderError
+from docgen.fastdocx_errors import TemplateRenderError, UnsupportedFeatureError
+from docgen.fastdocx_errors import check_context as _check_context
+from docgen.fastdocx_errors import near as _near
+from docgen.fastdocx_errors import raised_by_docxtpl_objects as _raised_by_docxtpl_objects
+from docgen.fastdocx_errors import redact as _redact
+from docgen.fastdocx_errors import template_lineno as _template_lineno
+from docgen.fastdocx_parts import MISSING as _MISSING
+from docgen.fastdocx_parts import R_NS as _R_NS
+from docgen.fastdocx_parts import STRICT_PARSER as _STRICT_PARSER
+from docgen.fastdocx_parts import PartKind as PartKind
+from docgen.fastdocx_parts import RenderedPart as _RenderedPart
+from docgen.fastdocx_parts import Uncacheable as _Uncacheable
+from docgen.fastdocx_parts import compile_part as _compile_part
+from docgen.fastdocx_parts import fingerprint as _fingerprint
+from docgen.fastdocx_parts import is_static as _is_static
 from docgen.filters import NoneValueError
+from docgen.ooxmlzip import DEFAULT_COMPRESSLEVEL as DEFAULT_COMPRESSLEVEL
+from docgen.ooxmlzip import ZIP_DATE_TIME as ZIP_DATE_TIME
+from docgen.ooxmlzip import ZipEntry as _ZipEntry
+from docgen.ooxmlzip import zip_bytes as _zip_bytes
+from docgen.ooxmlzip import zip_entry as _zip_entry
 
 __all__ = [
     "CompiledTemplate",
@@ -97,65 +112,15 @@ __all__ = [
     "WrittenFile",
 ]
 
-PartKind = Literal["body", "header", "footer", "footnotes"]
-
-ZIP_DATE_TIME: Final = (1980, 1, 1, 0, 0, 0)
-"""The timestamp of every entry in a rendered document."""
-
-DEFAULT_COMPRESSLEVEL: Final = 6
 MAX_TEMPLATE_BYTES: Final = 64 * 1024 * 1024
 """Refuse templates that inflate to more than this (a template is a small file)."""
 
 _FOOTNOTES_CT: Final = (
     "application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml"
 )
-_R_NS: Final = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _BODY_MARKER: Final = "DOCGEN-FASTDOCX-BODY-MARKER-5e1f0c9b"
-_TEMPLATE_FILENAME: Final = "<template>"
-_NEAR_MAX: Final = 120
 _LISTING_CHARS: Final = re.compile("[\t\a\n\f]")
 """What ``DocxTemplate.resolve_listing`` rewrites; without them it returns its input."""
-_DOCXTPL_OBJECT_MODULES: Final = frozenset({"inline_image.py", "subdoc.py"})
-_NONDETERMINISTIC: Final = frozenset({"random", "lipsum"})
-
-_STRICT_PARSER: Final = etree.XMLParser(
-    recover=False, resolve_entities=False, no_network=True, huge_tree=False
-)
-
-
-class TemplateRenderError(RenderError):
-    """A template failed to compile or render.
-
-    The message names the template, the part (``word/document.xml``) and the Jinja
-    message, never a value from the context.
-    """
-
-    def __init__(
-        self,
-        template: str,
-        part: str,
-        reason: str,
-        *,
-        lineno: int | None = None,
-        near: str | None = None,
-        hint: str | None = None,
-    ) -> None:
-        where = f"{template}: {part}"
-        if lineno is not None:
-            where += f": line {lineno}"
-        message = f"{where}: {reason}"
-        if near:
-            message += f" (near: {near})"
-        super().__init__(message, hint)
-        self.template = template
-        self.part = part
-        self.reason = reason
-        self.lineno = lineno
-        self.near = near
-
-
-class UnsupportedFeatureError(TemplateRenderError):
-    """The template or context needs something the fast path does not support."""
 
 
 @dataclass(frozen=True)
@@ -165,288 +130,6 @@ class WrittenFile:
     path: Path
     sha256: str
     size: int
-
-
-@dataclass(frozen=True)
-class _ZipEntry:
-    """A zip entry's compressed data and the fields its headers need."""
-
-    name: bytes
-    flags: int
-    crc: int
-    compressed: bytes
-    size: int
-
-
-class _PrecompiledEnv:
-    """Hands one precompiled template to ``DocxTemplate.render_xml_part``.
-
-    ``render_xml_part`` calls ``jinja_env.from_string(source)`` on the part's source
-    after inserting its own newlines; this returns the template compiled at load time
-    from exactly that source.
-    """
-
-    def __init__(self, source: str, template: Template) -> None:
-        self._source = source
-        self._template = template
-
-    def from_string(self, source: str) -> Template:
-        if source != self._source:  # pragma: no cover - docxtpl changed its contract
-            msg = "docxtpl passed a different source than the one compiled"
-            raise RuntimeError(msg)
-        return self._template
-
-
-@dataclass(frozen=True)
-class _RenderedPart:
-    """How to render one part that docxtpl renders."""
-
-    name: str
-    kind: PartKind
-    source: str
-    """docxtpl's patched source, as passed to ``render_xml_part``."""
-    env: _PrecompiledEnv
-    encoding: str
-    rel_ids: frozenset[str]
-    uses: tuple[str, ...] | None
-    """Every name the part reads, if its output depends only on them (else None)."""
-
-
-# ---------------------------------------------------------------------------
-# zip writing
-
-
-def _dos_date_time(date_time: tuple[int, int, int, int, int, int]) -> tuple[int, int]:
-    year, month, day, hour, minute, second = date_time
-    dos_date = ((year - 1980) << 9) | (month << 5) | day
-    dos_time = (hour << 11) | (minute << 5) | (second // 2)
-    return dos_date, dos_time
-
-
-_DOS_DATE, _DOS_TIME = _dos_date_time(ZIP_DATE_TIME)
-_ZIP_VERSION: Final = 20
-_ZIP_MADE_BY: Final = (3 << 8) | _ZIP_VERSION  # unix, so the attributes mean the same everywhere
-_ZIP_EXTERNAL_ATTR: Final = (0o100600 & 0xFFFF) << 16
-_ZIP_UTF8_FLAG: Final = 0x800
-_LOCAL = struct.Struct("<IHHHHHIIIHH")
-_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
-_END = struct.Struct("<IHHHHIIH")
-_ZIP32_MAX: Final = 0xFFFFFFFF
-
-
-def _zip_entry(name: str, data: bytes, compresslevel: int) -> _ZipEntry:
-    try:
-        encoded = name.encode("ascii")
-        flags = 0
-    except UnicodeEncodeError:
-        encoded = name.encode("utf-8")
-        flags = _ZIP_UTF8_FLAG
-    compressor = zlib.compressobj(compresslevel, zlib.DEFLATED, -15)
-    compressed = compressor.compress(data) + compressor.flush()
-    return _ZipEntry(encoded, flags, zlib.crc32(data), compressed, len(data))
-
-
-def _zip_bytes(entries: Sequence[_ZipEntry]) -> bytes:
-    """Write a zip (deflate, fixed times, no extras) from pre-compressed entries."""
-    out: list[bytes] = []
-    central: list[bytes] = []
-    offset = 0
-    for e in entries:
-        header = _LOCAL.pack(
-            0x04034B50,
-            _ZIP_VERSION,
-            e.flags,
-            zipfile.ZIP_DEFLATED,
-            _DOS_TIME,
-            _DOS_DATE,
-            e.crc,
-            len(e.compressed),
-            e.size,
-            len(e.name),
-            0,
-        )
-        central.append(
-            _CENTRAL.pack(
-                0x02014B50,
-                _ZIP_MADE_BY,
-                _ZIP_VERSION,
-                e.flags,
-                zipfile.ZIP_DEFLATED,
-                _DOS_TIME,
-                _DOS_DATE,
-                e.crc,
-                len(e.compressed),
-                e.size,
-                len(e.name),
-                0,
-                0,
-                0,
-                0,
-                _ZIP_EXTERNAL_ATTR,
-                offset,
-            )
-            + e.name
-        )
-        out += (header, e.name, e.compressed)
-        offset += len(header) + len(e.name) + len(e.compressed)
-    directory = b"".join(central)
-    if offset + len(directory) > _ZIP32_MAX or len(entries) > 0xFFFF:
-        msg = "document too large for a zip without zip64"
-        raise ValueError(msg)
-    out.append(directory)
-    out.append(_END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0))
-    return b"".join(out)
-
-
-# ---------------------------------------------------------------------------
-# errors
-
-
-def _template_lineno(exc: BaseException) -> int | None:
-    """Return the template line of a Jinja error (Jinja rewrites the traceback)."""
-    lineno = getattr(exc, "lineno", None)
-    if isinstance(lineno, int):
-        return lineno
-    tb: TracebackType | None = exc.__traceback__
-    found: int | None = None
-    while tb is not None:
-        if tb.tb_frame.f_code.co_filename == _TEMPLATE_FILENAME:
-            found = tb.tb_lineno
-        tb = tb.tb_next
-    return found
-
-
-def _raised_by_docxtpl_objects(exc: BaseException) -> bool:
-    """Tell whether an InlineImage or Subdoc failed (they need a docxtpl package)."""
-    tb: TracebackType | None = exc.__traceback__
-    while tb is not None:
-        if Path(tb.tb_frame.f_code.co_filename).name in _DOCXTPL_OBJECT_MODULES:
-            return True
-        tb = tb.tb_next
-    return False
-
-
-def _near(source: str, lineno: int | None) -> str | None:
-    """Return the template's own text on ``lineno`` (tags stripped), never a value."""
-    if lineno is None:
-        return None
-    lines = source.splitlines()
-    if not 1 <= lineno <= len(lines):
-        return None
-    text = re.sub(r"<[^>]+>", "", lines[lineno - 1]).strip()
-    if len(text) > _NEAR_MAX:
-        text = text[: _NEAR_MAX - 1] + "…"
-    return text or None
-
-
-def _strings(value: object, depth: int = 0) -> Iterator[str]:
-    """Every string value in a context (values of dicts, items of lists …; not keys)."""
-    if depth > 50:  # noqa: PLR2004
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item, depth + 1)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            yield from _strings(item, depth + 1)
-
-
-def _redact(message: str, context: Mapping[str, Any]) -> str:
-    """Remove quoted context strings from a Jinja message.
-
-    Jinja quotes the missing key of ``{{ table[applicant.name] }}`` in its message; the
-    key may be a value from the case.
-    """
-    for text in sorted(set(_strings(context)), key=len, reverse=True):
-        for quoted in (repr(text), f'"{text}"'):
-            if quoted in message:
-                message = message.replace(quoted, "'…'")
-    return message
-
-
-def _check_context(value: object, template: str, depth: int = 0) -> None:
-    """Refuse values the fast path cannot render (looks inside dicts, lists, tuples)."""
-    if depth > 50:  # noqa: PLR2004
-        return
-    if isinstance(value, str | int | float | bool) or value is None:
-        return
-    if isinstance(value, Mapping):
-        for item in value.values():
-            _check_context(item, template, depth + 1)
-        return
-    if isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            _check_context(item, template, depth + 1)
-        return
-    kind = type(value).__name__
-    if isinstance(value, InlineImage) or kind == "Subdoc":
-        raise UnsupportedFeatureError(
-            template,
-            "context",
-            f"{kind} values are not supported by the fast path",
-            hint="render this template with docxtpl.DocxTemplate instead",
-        )
-
-
-# ---------------------------------------------------------------------------
-# reusing a part's output when the values it reads are the same
-
-
-class _Uncacheable(Exception):  # noqa: N818 - internal signal, never escapes
-    """A value whose rendering cannot be told apart by its fingerprint."""
-
-
-_MISSING: Final = object()
-_EXACT_TYPES: Final = frozenset({str, Markup, int, bool, type(None), dt.date})
-
-
-def _fingerprint(value: object) -> object:
-    """Return a key equal for two values only if they render the same.
-
-    Only plain data is accepted (exact types, no subclasses, no objects whose attributes
-    a template could read): ``1``/``True``/``1.0``, ``0.0``/``-0.0`` and
-    ``Decimal("1.0")``/``Decimal("1.00")`` all get different keys.
-    """
-    kind = type(value)
-    if kind in _EXACT_TYPES:
-        return (kind, value)
-    if kind is float or kind is Decimal:
-        return (kind, repr(value))
-    if kind is dt.datetime or kind is dt.time:
-        if value.tzinfo is not None:  # type: ignore[attr-defined]
-            raise _Uncacheable
-        return (kind, value)
-    if kind is dict:
-        return (kind, tuple((_fingerprint(k), _fingerprint(v)) for k, v in value.items()))  # type: ignore[attr-defined]
-    if kind is list or kind is tuple:
-        return (kind, tuple(_fingerprint(v) for v in value))  # type: ignore[attr-defined]
-    raise _Uncacheable
-
-
-def _names_read(env: Environment, ast: nodes.Template) -> tuple[str, ...] | None:
-    """Every top-level name a template may read, or None if its output may depend on more.
-
-    A superset is fine (loop variables are included). Templates that include or import
-    others, draw random values or call something that receives the whole context are
-    never reused.
-    """
-    if any(ast.find_all((nodes.Include, nodes.Import, nodes.FromImport, nodes.Extends))):
-        return None
-    called: list[Any] = []
-    for node in ast.find_all((nodes.Filter, nodes.Test)):
-        if node.name in _NONDETERMINISTIC:
-            return None
-        table = env.filters if isinstance(node, nodes.Filter) else env.tests
-        called.append(table.get(node.name))
-    names = {n.name for n in ast.find_all(nodes.Name) if n.ctx == "load"}
-    if names & _NONDETERMINISTIC:
-        return None
-    called.extend(env.globals.get(name) for name in names)
-    if any(_PassArg.from_obj(f) is _PassArg.context for f in called if f is not None):
-        return None
-    return tuple(sorted(names))
 
 
 # ---------------------------------------------------------------------------
@@ -511,7 +194,7 @@ class CompiledTemplate:
             part = rendered.get(info_name)
             if part is None:
                 self._entries.append(_zip_entry(info_name, raw[info_name], self.compresslevel))
-            elif self._is_static(part):
+            elif _is_static(self.env, part):
                 data = self._render_part(part, {})
                 self._entries.append(_zip_entry(info_name, data, self.compresslevel))
             else:
@@ -526,7 +209,9 @@ class CompiledTemplate:
         body_xml = tpl.get_xml()
         self._split_document(doc.element, body_xml)
         body_name = str(main_part.partname).lstrip("/")
-        parts[body_name] = self._compile(body_name, "body", tpl, body_xml, "utf-8", main_part)
+        parts[body_name] = _compile_part(
+            self.env, self.name, body_name, "body", tpl, body_xml, "utf-8", main_part
+        )
 
         kinds: tuple[tuple[str, PartKind], ...] = (
             (tpl.HEADER_URI, "header"),
@@ -537,14 +222,18 @@ class CompiledTemplate:
                 xml = tpl.get_part_xml(part)
                 encoding = tpl.get_headers_footers_encoding(xml)
                 name = str(part.partname).lstrip("/")
-                parts[name] = self._compile(name, kind, tpl, xml, encoding, part)
+                parts[name] = _compile_part(
+                    self.env, self.name, name, kind, tpl, xml, encoding, part
+                )
 
         for part in main_part.package.parts:
             if part.content_type == _FOOTNOTES_CT:
                 blob = part.blob
                 xml = blob.decode("utf-8") if isinstance(blob, bytes) else blob
                 name = str(part.partname).lstrip("/")
-                parts[name] = self._compile(name, "footnotes", tpl, xml, "utf-8", part)
+                parts[name] = _compile_part(
+                    self.env, self.name, name, "footnotes", tpl, xml, "utf-8", part
+                )
         return parts
 
     def _split_document(self, root: etree._Element, body_xml: str) -> None:
@@ -566,58 +255,6 @@ class CompiledTemplate:
         self._body_suffix = after[after.index(b">") + 1 :]
         src = etree.tostring(etree.fromstring(body_xml, _STRICT_PARSER), encoding="UTF-8")
         self._body_src_open = src[: src.index(b">") + 1]
-
-    def _compile(
-        self,
-        name: str,
-        kind: PartKind,
-        tpl: DocxTemplate,
-        xml: str,
-        encoding: str,
-        part: Any,
-    ) -> _RenderedPart:
-        """Patch a part's XML the docxtpl way and compile it once."""
-        patched: str = tpl.patch_xml(xml)
-        # The exact source render_xml_part will ask its environment to compile.
-        source = re.sub(r"<w:p([ >])", r"\n<w:p\1", patched)
-        try:
-            template = self.env.from_string(source)
-        except TemplateSyntaxError as exc:
-            raise TemplateRenderError(
-                self.name,
-                name,
-                f"template syntax error: {exc.message}",
-                lineno=exc.lineno,
-                near=_near(source, exc.lineno),
-            ) from exc
-        except TemplateError as exc:
-            raise TemplateRenderError(self.name, name, str(exc)) from exc
-        return _RenderedPart(
-            name=name,
-            kind=kind,
-            source=patched,
-            env=_PrecompiledEnv(source, template),
-            encoding=encoding,
-            rel_ids=frozenset(part.rels.keys()) | self._referenced_ids(name, xml),
-            uses=_names_read(self.env, self.env.parse(source)),
-        )
-
-    def _referenced_ids(self, name: str, xml: str) -> frozenset[str]:
-        """Relationship ids the template itself already refers to."""
-        try:
-            root = etree.fromstring(xml.encode("utf-8"), _STRICT_PARSER)
-        except (etree.XMLSyntaxError, ValueError):
-            self._fail(name, "the template part is not well-formed XML")
-        return frozenset(str(v) for v in root.xpath("//@*[namespace-uri()=$ns]", ns=_R_NS))
-
-    def _is_static(self, part: _RenderedPart) -> bool:
-        """Tell whether a part's output cannot depend on the context."""
-        ast = self.env.parse(part.env._source)
-        return all(
-            isinstance(node, nodes.Output)
-            and all(isinstance(child, nodes.TemplateData) for child in node.nodes)
-            for node in ast.body
-        )
 
     def _fail(self, part: str, reason: str) -> NoReturn:
         raise TemplateRenderError(self.name, part, reason)
@@ -725,7 +362,7 @@ class CompiledTemplate:
                 part.name,
                 _redact(exc.message or type(exc).__name__, context),
                 lineno=lineno,
-                near=_near(part.env._source, lineno),
+                near=_near(part.env.source, lineno),
             ) from exc
         except NoneValueError as exc:
             lineno = _template_lineno(exc)
@@ -734,7 +371,7 @@ class CompiledTemplate:
                 part.name,
                 str(exc),
                 lineno=lineno,
-                near=_near(part.env._source, lineno),
+                near=_near(part.env.source, lineno),
             ) from exc
         except Exception as exc:
             # A filter or value failed; its message may quote the value, so only the
@@ -753,7 +390,7 @@ class CompiledTemplate:
                 part.name,
                 f"{type(exc).__name__} while rendering",
                 lineno=lineno,
-                near=_near(part.env._source, lineno),
+                near=_near(part.env.source, lineno),
             ) from exc
         if part.kind == "body":
             return self._finish_body(helper, part, xml)
