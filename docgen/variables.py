@@ -22,16 +22,19 @@ Paths are written ``position.title``; ``applicants[].name`` means the ``name`` o
 item of the list ``applicants`` (``{% for a in applicants %}{{ a.name }}{% endfor %}``).
 
 The same list feeds :func:`name_tree` (what the linter resolves names against),
-:func:`markdown` (``docs/templates.md``) and :func:`text` (``docgen templates list``).
+:func:`~docgen.variables_page.markdown` (``docs/templates.md``) and
+:func:`~docgen.variables_page.text` (``docgen templates list``).
+
+The context kinds and the description tables (:data:`DERIVED` and the like) live in
+:mod:`docgen.variables_docs`, the page and listing in :mod:`docgen.variables_page`; both
+are re-exported here.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import inspect
 import types
 import typing
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, Literal
@@ -41,16 +44,19 @@ from pydantic import BaseModel
 from docgen import case as cm
 from docgen import settings as sm
 
-KINDS = ("case", "panel", "applicant")
-"""Context kinds, named like ``for:`` in ``configs/documents.yaml``."""
-
-KIND_TEXT = {
-    "case": "documents made once per case (`for: case`: posting, role star, readiness)",
-    "panel": "documents made per panel member (`for: panel`: scoresheets)",
-    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide)",
-}
-
-Shape = Literal["mapping", "list", "value"]
+# Re-exported (``X as X``) so ``from docgen.variables import …`` keeps working.
+from docgen.variables_docs import CASE_ALIASES as CASE_ALIASES
+from docgen.variables_docs import CASE_FIELDS_ELSEWHERE as CASE_FIELDS_ELSEWHERE
+from docgen.variables_docs import DERIVED as DERIVED
+from docgen.variables_docs import KIND_TEXT as KIND_TEXT
+from docgen.variables_docs import KINDS as KINDS
+from docgen.variables_docs import RENDER_EXTRAS as RENDER_EXTRAS
+from docgen.variables_docs import Shape as Shape
+from docgen.variables_page import HEADER as HEADER
+from docgen.variables_page import FilterDoc as FilterDoc
+from docgen.variables_page import filter_docs as filter_docs
+from docgen.variables_page import markdown as markdown
+from docgen.variables_page import text as text
 
 
 @dataclass(frozen=True)
@@ -71,180 +77,6 @@ class Variable:
         """Whether the name has a description."""
         return bool(self.description)
 
-
-def _scale(prefix: str, what: str) -> dict[str, tuple[str, str]]:
-    return {
-        prefix: ("group", f"The {what}: bounds and one labelled step per value."),
-        f"{prefix}.min": ("whole number", "Lowest value."),
-        f"{prefix}.max": ("whole number", "Highest value."),
-        f"{prefix}.steps": ("list of groups", "One entry per whole value from min to max."),
-        f"{prefix}.steps[].value": ("whole number", "The value."),
-        f"{prefix}.steps[].label": ("text", "Its label (the value itself when unlabelled)."),
-    }
-
-
-_SLOT = {
-    "applicant": ("text", "The applicant's id, e.g. 'A07'."),
-    "start": ("date and time", "Start of the interview."),
-    "end": ("date and time", "End of the interview (start plus interview.duration_minutes)."),
-}
-
-DERIVED: dict[str, tuple[str, str]] = {
-    "case": ("group", "The case itself."),
-    "case.retention_months": (
-        "whole number",
-        "Months applications are kept: retention.months of the case, else the configured "
-        "retention.default_months.",
-    ),
-    "letter_date": (
-        "date",
-        "The date printed on letters: dates.letters, else dates.recruitment_closed, else "
-        "SOURCE_DATE_EPOCH, else today. Print it with |dato.",
-    ),
-    "organisation.sector_text": ("text", "The sector in Danish (configuration labels.sector)."),
-    "organisation.public": ("yes/no", "Whether the employer is public (region or kommune)."),
-    "position.hours_per_week": (
-        "number",
-        "Hours per week; a whole number when there are no decimals (25, not 25.0). "
-        "Print it with |tal.",
-    ),
-    "position.employment_form_text": (
-        "text", "The form of employment in Danish (labels.employment_form), e.g. 'Fleksjob'."
-    ),
-    "position.working_times_text": (
-        "list of text",
-        "The working times in Danish (labels.working_times), e.g. dagtimer, aftener; "
-        "join them with |opremsning.",
-    ),
-    "position.peer_education_text": (
-        "text", "A sentence stating the peer-education stance (labels.peer_education)."
-    ),
-    "interview.slots": ("list of groups", "The interview schedule, sorted by start time."),
-    **{f"interview.slots[].{k}": v for k, v in _SLOT.items()},
-    "applicants": (
-        "list of groups", "The applicants who have not withdrawn, in the case file's order."
-    ),
-    "applicants[].first_name": ("text", "The first word of the applicant's name."),
-    "applicant_count": ("whole number", "Number of applicants, withdrawn ones included."),
-    "interviewed_count": ("whole number", "Number of applicants (not withdrawn) interviewed."),
-    "hired": ("list of groups", "The hired applicants (the same fields as applicants)."),
-    "hired[].first_name": ("text", "The first word of the hired person's name."),
-    "retention": ("group", "How long applications are kept."),
-    "retention.months": (
-        "whole number",
-        "Months applications of applicants not hired are kept (the case's value, else the "
-        "configured default).",
-    ),
-    "criteria": (
-        "list of groups",
-        "The interview criteria: the case's interview.criteria (completed from the "
-        "configuration), else the configured criteria.",
-    ),
-    "criteria[].id": ("text", "The criterion's id, e.g. 'recovery'."),
-    "criteria[].label": ("text", "The criterion as the scoresheet shows it."),
-    "criteria[].description": ("text", "What the panel looks for (may be empty)."),
-    "criteria[].questions": ("list of text", "One or two questions to ask."),
-    **_scale("scale", "interview scoring scale (the case's interview.scale, else configured)"),
-    "recommendations": (
-        "list of text", "The overall recommendations a panel member can give, e.g. 'Klart ja'."
-    ),
-    "role_star": ("group", "The role star: its scale and spokes (task areas)."),
-    **_scale("role_star.scale", "role-star scale"),
-    "role_star.spokes": ("list of groups", "The spokes from the configuration, in order."),
-    "role_star.spokes[].id": ("text", "The spoke's id, e.g. 'conversations'."),
-    "role_star.spokes[].label": ("text", "The spoke's name."),
-    "role_star.spokes[].description": ("text", "What the task area covers."),
-    "role_star.spokes[].desired": (
-        "whole number or empty", "The organisation's value from the case (role_star.desired)."
-    ),
-    "role_star.spokes[].current": (
-        "whole number or empty", "The peer worker's own value (role_star.current)."
-    ),
-    "role_star.spokes[].covered_by": (
-        "text or empty", "Who else covers the task (role_star.covered_by)."
-    ),
-    "readiness": ("group", "The readiness check: scale, questions, motivation and bands."),
-    **_scale("readiness.scale", "readiness answer scale"),
-    "readiness.questions": ("list of groups", "The readiness questions from the configuration."),
-    "readiness.questions[].id": ("text", "The question's id, e.g. 'leadership'."),
-    "readiness.questions[].theme": ("text", "A short theme, e.g. 'Ledelse'."),
-    "readiness.questions[].text": ("text", "The question."),
-    "readiness.questions[].answer": (
-        "whole number or empty", "The answer from the case (readiness.answers)."
-    ),
-    "readiness.questions[].action": (
-        "text or empty", "The planned action from the case (readiness.actions)."
-    ),
-    "readiness.motivation": ("list of groups", "The motivation questions."),
-    "readiness.motivation[].id": ("text", "The question's id, e.g. 'inspiration'."),
-    "readiness.motivation[].theme": ("text", "A short theme (may be empty)."),
-    "readiness.motivation[].text": ("text", "The question."),
-    "readiness.motivation[].answer": (
-        "text or empty", "The answer from the case (readiness.motivation)."
-    ),
-    "readiness.bands": ("list of groups", "Interpretation bands for the total score."),
-    "readiness.bands[].min": ("whole number", "Lowest total in the band."),
-    "readiness.bands[].max": ("whole number", "Highest total in the band."),
-    "readiness.bands[].label": ("text", "What the band means."),
-    "readiness.bands[].colour": ("text", "Fill colour as six hex digits, e.g. 'D9EAD3'."),
-    "readiness.max_total": ("whole number", "Highest possible total (scale max × questions)."),
-    "member": ("group", "The panel member this document is for."),
-    "pseudonymised": (
-        "yes/no", "Whether this member's documents show applicant ids only (external member)."
-    ),
-    "sheet_applicants": (
-        "list of groups",
-        "The rows of this member's scoresheet: interviewed applicants, else those with an "
-        "interview slot, else six blank rows; sorted by interview time.",
-    ),
-    "sheet_applicants[].id": ("text", "The applicant's id ('' on a blank row)."),
-    "sheet_applicants[].label": (
-        "text", "The row label: 'A07 · name', or the id only for an external member."
-    ),
-    "sheet_applicants[].slot": ("group or empty", "The applicant's interview slot, if any."),
-    **{f"sheet_applicants[].slot.{k}": v for k, v in _SLOT.items()},
-    "applicant": ("group", "The applicant this document is for (never any other applicant)."),
-    "applicant.first_name": ("text", "The first word of the applicant's name."),
-    "applicant.slot": ("group or empty", "The applicant's interview slot, if any."),
-    **{f"applicant.slot.{k}": v for k, v in _SLOT.items()},
-    "variant": (
-        "text or empty", "The letter variant: 'interviewed', 'not-interviewed' or empty."
-    ),
-    "hired_count": ("whole number", "Number of hired applicants."),
-}
-"""Names :mod:`docgen.context` computes, with their type and description."""
-
-RENDER_EXTRAS: dict[str, tuple[str, str, Shape]] = {
-    "logo": (
-        "image or empty",
-        "Word templates only: the organisation's logo, sized for a letterhead; write "
-        "{% if logo %}{{ logo }}{% endif %}.",
-        "value",
-    ),
-}
-"""Names the Word renderer adds to every context."""
-
-CASE_FIELDS_ELSEWHERE: dict[str, str] = {
-    "reference": "case.reference",
-    "interview.slots": "interview.slots (with end times), applicant.slot, "
-    "sheet_applicants[].slot",
-    "interview.criteria": "criteria (completed from the configuration)",
-    "interview.scale": "scale (with one step per value)",
-    "role_star.desired": "role_star.spokes[].desired",
-    "role_star.current": "role_star.spokes[].current",
-    "role_star.covered_by": "role_star.spokes[].covered_by",
-    "readiness.answers": "readiness.questions[].answer",
-    "readiness.actions": "readiness.questions[].action",
-    "readiness.motivation": "readiness.motivation[].answer",
-    "retention.months": "retention.months and case.retention_months (with the default)",
-}
-"""Case fields templates see under another name (for the listing and its test)."""
-
-CASE_ALIASES: dict[str, tuple[str, ...]] = {
-    "panel[]": ("panel[]", "member"),
-    "applicants[]": ("applicants[]", "applicant", "hired[]"),
-}
-"""Case list items that also appear as a single group in a per-recipient context."""
 
 _MODELS: dict[str, type[BaseModel]] = {
     "case": cm.Case,
@@ -431,8 +263,8 @@ def _complete(seen: dict[Path_, _Seen]) -> None:
                 if child not in seen and _describe(child) is not None and not _excluded(child):
                     seen[child] = _Seen(kinds=list(entry.kinds))
                     changed = True
-        for text in DERIVED:
-            path = parse_path(text)
+        for name in DERIVED:
+            path = parse_path(name)
             parent = seen.get(path[:-1])
             if path not in seen and parent is not None:
                 seen[path] = _Seen(kinds=list(parent.kinds))
@@ -583,144 +415,3 @@ def name_tree(variables: list[Variable], kind: str) -> Node:
             node.item = Node("value", path=var.path + ITEM)
     return root
 
-
-# --- filters -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class FilterDoc:
-    """One filter docgen adds."""
-
-    name: str
-    signature: str
-    description: str
-
-
-def filter_docs() -> list[FilterDoc]:
-    """docgen's filters (``docgen.filters.FILTERS``) with their docstrings."""
-    from docgen.filters import FILTERS  # noqa: PLC0415
-
-    out = []
-    for name, function in FILTERS.items():
-        out.append(FilterDoc(name, _filter_signature(name, function),
-                             inspect.cleandoc(function.__doc__ or "").strip()))
-    return out
-
-
-def _filter_signature(name: str, function: Callable[..., Any]) -> str:
-    params = list(inspect.signature(function).parameters.values())[1:]
-    if not params:
-        return f"value|{name}"
-    args = ", ".join(
-        p.name if p.default is inspect.Parameter.empty else f"{p.name}={p.default!r}"
-        for p in params
-    )
-    return f"value|{name}({args})"
-
-
-# --- the reference page (docs/templates.md) and the terminal listing ---------------
-
-HEADER = """\
-# Template variables and filters
-
-Generated by `docgen templates list --format markdown -o docs/templates.md` from the case
-model (`docgen/case.py`) and the real template contexts (`docgen/context.py`); do not edit
-by hand. `docgen templates check` uses the same list to find misspelt names.
-
-Templates are Jinja: `{{ position.title }}` prints a value, `{% if … %}` / `{% for … %}`
-decide and repeat, `|` applies a filter (`{{ dates.deadline|dato }}`). In Word, docxtpl's
-`{%p … %}` (whole paragraph) and `{%tr … %}` (whole table row) forms repeat or drop
-paragraphs and rows; in Excel, `{%tr for … %}` in column A repeats rows (see
-`docgen/xlsxfill.py`). A name written `applicants[].name` is the `name` of each item of a
-list: `{% for a in applicants %}{{ a.name }}{% endfor %}`.
-
-Which names a template sees depends on the document it makes (`for:` in
-`configs/documents.yaml`):
-"""
-
-
-def _cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
-
-
-def _available(var: Variable) -> str:
-    if set(var.contexts) == set(KINDS):
-        return "all"
-    return ", ".join(var.contexts)
-
-
-def _groups(variables: list[Variable]) -> dict[str, list[Variable]]:
-    groups: dict[str, list[Variable]] = {}
-    for var in variables:
-        root = var.path.split(".")[0].split("[")[0]
-        groups.setdefault(root, []).append(var)
-    return groups
-
-
-def _builtins() -> tuple[list[str], list[str]]:
-    from docgen.filters import FILTERS, make_env  # noqa: PLC0415
-
-    env = make_env(autoescape=False)
-    filters = sorted(set(env.filters) - set(FILTERS))
-    tests = sorted(env.tests)
-    return filters, tests
-
-
-def markdown(variables: list[Variable], filters: list[FilterDoc] | None = None) -> str:
-    """The reference page."""
-    filters = filters if filters is not None else filter_docs()
-    out = [HEADER]
-    out.extend(f"- `{kind}`: {KIND_TEXT[kind]}" for kind in KINDS)
-    out.append("")
-    out.append("The *available in* column names those kinds (`all`: every document).\n")
-    out.append("## Variables\n")
-    for root, items in _groups(variables).items():
-        out.append(f"### `{root}`\n")
-        out.append("| Name | Type | Available in | Description |")
-        out.append("|---|---|---|---|")
-        for var in items:
-            out.append(f"| `{var.path}` | {_cell(var.type)} | {_available(var)} | "
-                       f"{_cell(var.description) or '**undocumented**'} |")
-        out.append("")
-    out.append("## Case file fields found under another name\n")
-    out.append("| Case file | In templates |")
-    out.append("|---|---|")
-    out.extend(f"| `{field}` | {_cell(where)} |" for field, where in CASE_FIELDS_ELSEWHERE.items())
-    out.append("")
-    out.append("## Filters\n")
-    out.append("docgen's own filters (Danish formats; Word and Excel templates share them):\n")
-    out.append("| Filter | Use | Description |")
-    out.append("|---|---|---|")
-    out.extend(f"| `{f.name}` | `{_cell(f.signature)}` | {_cell(f.description)} |"
-               for f in filters)
-    builtin_filters, tests = _builtins()
-    out.append("")
-    out.append("Jinja's built-in filters are available too: "
-               + ", ".join(f"`{name}`" for name in builtin_filters) + ".\n")
-    out.append("Tests (`{% if x is … %}`): " + ", ".join(f"`{name}`" for name in tests) + ".\n")
-    out.append("Other names: `range`, `dict`, `namespace`, `cycler`, `joiner`, `lipsum`; inside a "
-               "loop, `loop` (`loop.index`, `loop.first`, `loop.last`, …).")
-    return "\n".join(out) + "\n"
-
-
-def text(variables: list[Variable], filters: list[FilterDoc] | None = None) -> str:
-    """The same reference for a terminal."""
-    filters = filters if filters is not None else filter_docs()
-    out = ["Variables (available in every document unless marked [case], [panel] or "
-           "[applicant]):"]
-    out.extend(f"  [{kind}] = {KIND_TEXT[kind]}" for kind in KINDS)
-    out.append("")
-    for var in variables:
-        only = "" if set(var.contexts) == set(KINDS) else f"  [{', '.join(var.contexts)}]"
-        out.append(f"{var.path}  ({var.type}){only}")
-        out.append(f"    {var.description or 'UNDOCUMENTED'}")
-    out.extend(["", "Case file fields found under another name:"])
-    out.extend(f"  {field}  →  {where}" for field, where in CASE_FIELDS_ELSEWHERE.items())
-    out.extend(["", "Filters:"])
-    for f in filters:
-        out.append(f"{f.signature}")
-        out.append(f"    {f.description}")
-    builtin_filters, tests = _builtins()
-    out.extend(["", "Jinja's built-in filters: " + ", ".join(builtin_filters),
-                "Tests: " + ", ".join(tests)])
-    return "\n".join(out) + "\n"
