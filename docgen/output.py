@@ -15,13 +15,13 @@ import shutil
 import tempfile
 import time
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 
 from lxml import etree
 
 from docgen.errors import OutputError
+from docgen.naming import check_inside
 
 ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
@@ -147,10 +147,7 @@ class Staging:
 
     def path(self, rel: str) -> Path:
         """Staged location of output path ``rel`` (its folder is created)."""
-        target = (self.root / rel).resolve()
-        if self.root.resolve() not in target.parents:
-            msg = f"refusing to write outside the output folder: {rel}"
-            raise OutputError(msg)
+        target = check_inside(self.root, rel)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -213,8 +210,3 @@ def _prune_empty(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-def iter_files(root: Path) -> Iterator[Path]:
-    """Every file under ``root``, sorted."""
-    return iter(sorted(p for p in root.rglob("*") if p.is_file()))
