@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.case import Case
-from docgen.context import effective_criteria, effective_scale, retention_months
+from docgen.context import effective_criteria, retention_months
 from docgen.errors import Advisory, Issue
 from docgen.settings import Settings
 from docgen.yamlio import Path_, SourceMap, format_path
@@ -151,7 +151,6 @@ def _check_interview_and_logo(c: _Checker, case_path: Path) -> None:
             )
     if not effective_criteria(case, settings):
         c.error(("interview", "criteria"), "needs at least one criterion")
-    effective_scale(case, settings)
 
 
 def _check_guide(c: _Checker) -> None:

@@ -175,3 +175,10 @@ def test_empty_values_mean_not_given_but_quoted_ones_are_text(tmp_path: Path) ->
     assert checked.case.organisation.contact.phone is None
     assert checked.case.organisation.contact.email is None
     assert checked.case.position.start_text == "null"
+
+
+def test_a_scale_override_without_a_label_per_step_is_a_located_error(tmp_path: Path) -> None:
+    text = MINIMAL + "interview:\n  scale:\n    min: 1\n    max: 3\n    labels: [a, b]\n"
+    assert problems(tmp_path, text) == [
+        "case.yaml:41:13: interview.scale.labels: needs one label per step: 3 labels"
+    ]
