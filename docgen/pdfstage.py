@@ -7,7 +7,6 @@ it was.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -55,7 +54,7 @@ def make_pdfs(
         rel = _pdf_path(job.path)
         stage.written.append(rel)
         pdf_of[job.path] = pdf.target
-        records.append(_record(job, rel, pdf.target))
+        records.append(job.record(rel, pdf.target.read_bytes(), source=job.path))
     for job, _ in done:
         if not job.spec.combine:
             continue
@@ -68,18 +67,5 @@ def make_pdfs(
         target = stage.path(rel)
         combine_pdfs([p for _, p in parts], target, timestamp=when)
         stage.written.append(rel)
-        records.append(_record(job, rel, target))
+        records.append(job.record(rel, target.read_bytes(), source=job.path))
     return records
-
-
-def _record(job: Job, rel: str, pdf: Path) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "kind": job.spec.kind,
-        "path": rel,
-        "sha256": hashlib.sha256(pdf.read_bytes()).hexdigest(),
-        "recipient": job.recipient,
-    }
-    if job.variant:
-        rec["variant"] = job.variant
-    rec["source"] = job.path
-    return rec

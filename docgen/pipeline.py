@@ -22,7 +22,7 @@ from docgen.loading import load_model, sort_issues
 from docgen.output import Staging
 from docgen.pdf import find_soffice
 from docgen.pdfstage import make_pdfs
-from docgen.plan import Job, Plan, make_plan
+from docgen.plan import Plan, make_plan
 from docgen.render import Renderer
 from docgen.settings import Settings, load_settings
 
@@ -63,7 +63,7 @@ def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> 
     if errors:
         errors = sort_issues(errors)
         raise CaseError(_summary(errors), errors)
-    digest = hashlib.sha256(loaded.text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
     return Checked(case, case_path, digest, found.advisories)
 
 
@@ -98,21 +98,9 @@ def validate(
     return checked
 
 
-def _stamp(case: Case) -> str:
-    day = case.dates.posted or case.dates.deadline
-    return dt.datetime.combine(day, dt.time()).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _record(job: Job, data: bytes) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "kind": job.spec.kind,
-        "path": job.path,
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "recipient": job.recipient,
-    }
-    if job.variant:
-        rec["variant"] = job.variant
-    return rec
+def _created(case: Case) -> dt.datetime:
+    """The date written into every document: from the case, never the clock."""
+    return dt.datetime.combine(case.dates.posted or case.dates.deadline, dt.time())
 
 
 @dataclass
@@ -147,8 +135,7 @@ def build(
     result = BuildResult(
         out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
     )
-    stamp = _stamp(case)
-    created = dt.datetime.strptime(stamp, "%Y-%m-%dT%H:%M:%SZ")
+    created = _created(case)
     with Staging(out) as stage:
         renderer = Renderer(case, case_path.parent, settings, created)
         try:
@@ -184,7 +171,7 @@ def _render_all(
     for job in plan.jobs:
         data = renderer.render(job)
         renderer.done.append((job, stage.write(job.path, data)))
-        record = _record(job, data)
+        record = job.record(job.path, data)
         result.documents.append(record)
         if on_document:
             on_document(record)

@@ -5,6 +5,7 @@ Everything here follows ``configs/documents.yaml``; code never names a template.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,20 @@ class Job:
     recipient: str | None = None
     variant: str | None = None
     expected_texts: list[str] = field(default_factory=list)
+
+    def record(self, path: str, data: bytes, source: str | None = None) -> dict[str, Any]:
+        """The manifest entry of this job's output at ``path`` (or of its PDF, with source)."""
+        rec: dict[str, Any] = {
+            "kind": self.spec.kind,
+            "path": path,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "recipient": self.recipient,
+        }
+        if self.variant:
+            rec["variant"] = self.variant
+        if source:
+            rec["source"] = source
+        return rec
 
 
 @dataclass
