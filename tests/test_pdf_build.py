@@ -209,7 +209,7 @@ def test_role_star_and_readiness_pages(region_pdf) -> None:
         ready = [p.extract_text() or "" for p in pdf.pages]
     assert len(ready) == 2
     assert "Samlet point" in ready[0]
-    assert "13" in ready[0]  # recalculated total of the sample's six answers
+    assert "Samlet point 13 af 30 mulige" in ready[0]  # recalculated from six answers
 
 
 def test_pdf_rebuild_is_byte_identical(tmp_path: Path) -> None:
