@@ -6,7 +6,7 @@ Builds a letter-like docxtpl template with python-docx (letterhead table, a logo
 text placeholders in the header, a footer, ``{%p if %}`` and a ``{%p for %}`` list of
 reasons), makes N different applicants with Danish names, then in one process:
 
-(b) renders all N with :class:`docgen.fastdocx.CompiledTemplate`, streaming to disk
+(b) renders all N with :class:`docgen.word.compiled.CompiledTemplate`, streaming to disk
     (template loading and compiling included in the time), and
 (a) renders all N with the plain docxtpl loop, one ``DocxTemplate(path)`` →
     ``render(ctx, jinja_env=make_env(autoescape=True))`` → ``save`` per letter;
@@ -48,8 +48,8 @@ from PIL import Image
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from docgen.fastdocx import CompiledTemplate  # noqa: E402
-from docgen.filters import make_env  # noqa: E402
+from docgen.jinja import make_env  # noqa: E402
+from docgen.word.compiled import CompiledTemplate  # noqa: E402
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

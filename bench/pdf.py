@@ -5,7 +5,7 @@
 Makes N small but realistic documents (Danish rejection letters and phone guides made with
 python-docx, and every eighth one a scoresheet made with openpyxl) in a temporary folder,
 converts them (a) the naive way, one ``soffice`` process with a fresh profile per file,
-and (b) with ``docgen.pdf.convert``, checks every PDF both ways, and prints the ratio of
+and (b) with ``docgen.pdf.convert.convert``, checks every PDF both ways, and prints the ratio of
 the times per document on its last line. Both sides include the same PDF check.
 """
 
@@ -21,7 +21,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from docgen.pdf import PdfJob, convert, find_soffice, verify_pdf  # noqa: E402
+from docgen.pdf.convert import PdfJob, convert  # noqa: E402
+from docgen.pdf.soffice import find_soffice  # noqa: E402
+from docgen.pdf.verify import verify_pdf  # noqa: E402
 
 NAMES = [
     "Søren Østergaard", "Hanne Holm", "Åse Brøndum", "Mette Kjær", "Jens Ærø", "Birgitte Lund",

@@ -1,3 +1,25 @@
-"""docgen: the whole hiring pack for a peer-support-worker position from one YAML case file."""
+"""docgen: the whole hiring pack for a peer-support-worker position from one YAML case file.
 
-__version__ = "0.1.0"
+The library is the product: ``docgen.build(case_path, out_dir)`` makes every document and
+``docgen.validate(case_path)`` runs every check a build makes, writing nothing. They are
+loaded on first use, so importing a ground-floor module (``docgen.errors``) stays cheap.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from docgen._version import __version__
+
+if TYPE_CHECKING:
+    from docgen.pack import BuildResult, PdfOptions, build, validate
+
+__all__ = ["BuildResult", "PdfOptions", "__version__", "build", "validate"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in {"BuildResult", "PdfOptions", "build", "validate"}:
+        import docgen.pack  # noqa: PLC0415  (deferred: the API pulls in every wing)
+
+        return getattr(docgen.pack, name)
+    raise AttributeError(f"module 'docgen' has no attribute {name!r}")

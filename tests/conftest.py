@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from docgen.cli import main
+from docgen.cli.app import main
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

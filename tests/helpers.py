@@ -60,7 +60,7 @@ def docx_text(source: Path | bytes) -> str:
 def require_soffice() -> Path:
     """LibreOffice as docgen finds it; skip without it, but fail under ``CI=true``."""
     from docgen.errors import ConversionError
-    from docgen.pdf import find_soffice
+    from docgen.pdf.soffice import find_soffice
 
     try:
         return find_soffice()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import DocgenError
-from docgen.pipeline import build
+from docgen.pack.pipeline import build
 from tests.helpers import SAMPLES, docx_text, tree_state
 
 REGION = SAMPLES / "region-vest.yaml"
@@ -19,7 +19,7 @@ FJORDBY = SAMPLES / "kommune-fjordby.yaml"
 def test_exception_in_the_middle_leaves_the_folder_unchanged(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from docgen.render import Renderer
+    from docgen.pack.render import Renderer
 
     out = tmp_path / "out"
     build(REGION, out)

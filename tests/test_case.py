@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import CaseError
-from docgen.pipeline import validate
+from docgen.pack.pipeline import validate
 from tests.cases import MINIMAL
 from tests.conftest import write_case
 

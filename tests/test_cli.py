@@ -132,7 +132,7 @@ def test_consultants_two_template_mistakes_come_back_together(cli, tmp_path: Pat
 
 
 def test_the_readme_example_case_is_valid(tmp_path: Path) -> None:
-    from docgen.pipeline import validate
+    from docgen.pack.pipeline import validate
 
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]

@@ -24,12 +24,12 @@ from lxml import etree
 from markupsafe import Markup
 from PIL import Image
 
-from docgen.fastdocx import (
+from docgen.jinja import make_env
+from docgen.word.compiled import (
     CompiledTemplate,
     TemplateRenderError,
     UnsupportedFeatureError,
 )
-from docgen.filters import make_env
 
 SENTINEL = "SENTINEL-HEALTH-123"
 STRICT = etree.XMLParser(recover=False, resolve_entities=False)

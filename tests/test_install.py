@@ -34,7 +34,7 @@ def test_wheel_carries_templates_and_configs(tmp_path: Path) -> None:
     env = {**os.environ, "PYTHONPATH": str(site)}
     run = subprocess.run(
         [sys.executable, "-c",
-         "import docgen, sys; from docgen.cli import main; print(docgen.__file__, "
+         "import docgen, sys; from docgen.cli.app import main; print(docgen.__file__, "
          "file=sys.stderr); main()", "build", str(case), "-o", "out"],
         cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
     )

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from docgen.pipeline import build
+from docgen.pack.pipeline import build
 from tests.cases import MINIMAL
 from tests.conftest import write_case
 from tests.helpers import SAMPLES, docx_text
@@ -26,7 +26,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def _names() -> dict[str, str]:
-    from docgen.case import Case
+    from docgen.case.model import Case
     from docgen.loading import load_model
 
     case, _, _ = load_model(REGION, Case)
@@ -37,7 +37,7 @@ def _names() -> dict[str, str]:
 def test_one_letter_per_rejected_applicant_with_the_right_variant(region) -> None:
     _, manifest = region
     letters = [d for d in manifest["documents"] if d["kind"] == "rejection-letter"]
-    from docgen.case import Case
+    from docgen.case.model import Case
     from docgen.loading import load_model
 
     case, _, _ = load_model(REGION, Case)

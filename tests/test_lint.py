@@ -17,10 +17,10 @@ from lxml import etree
 from openpyxl import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from docgen.cli_tools import templates
+from docgen.cli.tools import templates
 from docgen.errors import Issue
-from docgen.lint import lint_file, lint_templates, templates_in_use
 from docgen.settings import load_settings
+from docgen.templates.lint import lint_file, lint_templates, templates_in_use
 
 W_T = '<w:r><w:t xml:space="preserve">{}</w:t></w:r>'
 POSTING = "docx/stillingsopslag.docx"

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from docgen.naming import (
+from docgen.pack.naming import (
     PathAssigner,
     UnsafePathError,
     assign_paths,

@@ -13,9 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from docgen import pdf
 from docgen.errors import ConversionError
-from docgen.pdf import PdfJob, combine_pdfs, convert, find_soffice, verify_pdf
+from docgen.pdf import convert as pdf
+from docgen.pdf import soffice as soffice_module
+from docgen.pdf import stable, verify
+from docgen.pdf.combine import combine_pdfs
+from docgen.pdf.convert import PdfJob, convert
+from docgen.pdf.soffice import find_soffice
+from docgen.pdf.verify import verify_pdf
 from tests.helpers import require_soffice
 
 FAKES = Path(__file__).parent / "fake_soffice"
@@ -243,7 +248,7 @@ def test_missing_soffice_says_how_to_install(
 ) -> None:
     monkeypatch.delenv("DOCGEN_SOFFICE", raising=False)
     monkeypatch.setenv("PATH", str(tmp_path))
-    monkeypatch.setattr(pdf, "_USUAL_PLACES", ())
+    monkeypatch.setattr(soffice_module, "_USUAL_PLACES", ())
     with pytest.raises(ConversionError) as err:
         find_soffice()
     text = "\n".join(err.value.lines())
@@ -287,11 +292,11 @@ def test_plan_never_puts_same_named_outputs_in_one_chunk(tmp_path: Path) -> None
 
 
 def test_text_check_survives_line_breaks_and_normal_forms() -> None:
-    assert pdf._contains("Kære Søren\nØster-\ngaard, tak", "Søren Østergaard")
-    assert pdf._contains("KÆRE SØREN  ØSTERGAARD", "Søren Østergaard")
-    assert pdf._contains("So\u0308ren", "Sören")  # decomposed in the PDF
-    assert pdf._contains("Hanne-\nMarie Holm", "Hanne-Marie Holm")
-    assert not pdf._contains("Søren Østergård", "Søren Østergaard")
+    assert verify._contains("Kære Søren\nØster-\ngaard, tak", "Søren Østergaard")
+    assert verify._contains("KÆRE SØREN  ØSTERGAARD", "Søren Østergaard")
+    assert verify._contains("So\u0308ren", "Sören")  # decomposed in the PDF
+    assert verify._contains("Hanne-\nMarie Holm", "Hanne-Marie Holm")
+    assert not verify._contains("Søren Østergård", "Søren Østergaard")
 
 
 def blank_pdf(text_id: bytes, date: bytes) -> bytes:
@@ -307,8 +312,8 @@ def test_pinning_makes_converted_pdfs_reproducible(tmp_path: Path) -> None:
     a.write_bytes(blank_pdf(b"0AD0F2DF10EF2F66675323A256743A2D", b"20261122193816"))
     b.write_bytes(blank_pdf(b"3A10309CA607EAD900658975ED3A8EC5", b"20250101120000"))
     when = datetime(2026, 11, 22, tzinfo=UTC)
-    pdf._pin_pdf(a, when)
-    pdf._pin_pdf(b, when)
+    stable.pin_pdf(a, when)
+    stable.pin_pdf(b, when)
     assert a.read_bytes() == b.read_bytes()
     assert len(a.read_bytes()) == len(blank_pdf(b"0" * 32, b"0" * 14))  # offsets kept
     assert verify_pdf(a) is None

@@ -13,7 +13,7 @@ import pdfplumber
 import pytest
 
 from docgen.errors import ConversionError
-from docgen.pipeline import PdfOptions, build
+from docgen.pack.pipeline import PdfOptions, build
 from tests.helpers import SAMPLES, docx_text, require_soffice, tree_state
 
 REGION = SAMPLES / "region-vest.yaml"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from docgen.pipeline import build
+from docgen.pack.pipeline import build
 from tests.helpers import REPO, SAMPLES, docx_text, xlsx_text
 
 GOLDEN = REPO / "tests" / "golden"

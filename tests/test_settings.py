@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from docgen.errors import ConfigError, ConversionError
-from docgen.pipeline import build
+from docgen.pack.pipeline import build
 from docgen.settings import load_settings
 from tests.helpers import SAMPLES, xlsx_text
 

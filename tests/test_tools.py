@@ -16,14 +16,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field, TypeAdapter
 
-from docgen import case as case_module
-from docgen import variables as var_module
-from docgen.case import Case, Position
-from docgen.cli_tools import init, schema, templates
-from docgen.filters import FILTERS
-from docgen.loading import load_model
-from docgen.pipeline import validate
-from docgen.schema import (
+from docgen.case import model as case_module
+from docgen.case.model import Case, Position
+from docgen.case.schema import (
     FLOAT_PATTERN,
     INT_PATTERN,
     SCHEMA_FILENAME,
@@ -32,19 +27,21 @@ from docgen.schema import (
     case_schema,
     schema_text,
 )
+from docgen.case.starter import starter_path, starter_text
+from docgen.cli.tools import init, schema, templates
+from docgen.jinja import FILTERS
+from docgen.loading import load_model
+from docgen.pack.pipeline import validate
 from docgen.settings import load_settings
-from docgen.starter import starter_path, starter_text
-from docgen.variables import (
-    CASE_ALIASES,
-    CASE_FIELDS_ELSEWHERE,
-    DERIVED,
+from docgen.templates import variables as var_module
+from docgen.templates.reference import filter_docs, markdown
+from docgen.templates.variables import (
     collect_variables,
-    filter_docs,
-    markdown,
     sample_contexts,
     template_variables,
     undocumented,
 )
+from docgen.templates.vocabulary import CASE_ALIASES, CASE_FIELDS_ELSEWHERE, DERIVED
 from docgen.yamlio import load_yaml
 
 REPO = Path(__file__).resolve().parent.parent
@@ -345,7 +342,7 @@ def test_commands_have_examples() -> None:
 
 def _rich_contexts() -> dict[str, list[dict[str, Any]]]:
     """Contexts of every sample case, every panel member and every applicant."""
-    from docgen.context import applicant_context, base_context, member_context  # noqa: PLC0415
+    from docgen.templates.context import applicant_context, base_context, member_context  # noqa: PLC0415
 
     settings_ = load_settings()
     out: dict[str, list[dict[str, Any]]] = {"case": [], "panel": [], "applicant": []}
@@ -372,7 +369,7 @@ def test_every_derived_entry_is_still_produced() -> None:
 
 
 def test_a_new_context_key_cannot_be_forgotten(monkeypatch: pytest.MonkeyPatch) -> None:
-    from docgen import context  # noqa: PLC0415
+    from docgen.templates import context as context  # noqa: PLC0415
 
     real = context.base_context
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from docgen.pipeline import build
+from docgen.pack.pipeline import build
 from tests.helpers import SAMPLES, xlsx_text
 
 REGION = SAMPLES / "region-vest.yaml"
@@ -22,7 +22,7 @@ def region(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
 
 
 def _names() -> list[str]:
-    from docgen.case import Case
+    from docgen.case.model import Case
     from docgen.loading import load_model
 
     case, _, _ = load_model(REGION, Case)

@@ -23,8 +23,7 @@ from openpyxl.utils.cell import range_boundaries
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from docgen.filters import make_env
-from docgen.xlsxfill import (
+from docgen.excel.fill import (
     CHECKSUM_KEY,
     META_SHEET,
     FillResult,
@@ -32,6 +31,7 @@ from docgen.xlsxfill import (
     layout_checksum,
     read_metadata,
 )
+from docgen.jinja import make_env
 from tests.helpers import require_soffice
 
 TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "xlsx"

@@ -20,8 +20,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table
 
 from docgen.errors import RenderError, TemplateError
-from docgen.filters import make_env
-from docgen.xlsxfill import (
+from docgen.excel.fill import (
     CHECKSUM_KEY,
     META_SHEET,
     FillResult,
@@ -29,7 +28,8 @@ from docgen.xlsxfill import (
     layout_checksum,
     read_metadata,
 )
-from docgen.xlsxrefs import Block, RowMap, rewrite_formula
+from docgen.excel.refs import Block, RowMap, rewrite_formula
+from docgen.jinja import make_env
 
 ENV = make_env(autoescape=False)
 
@@ -528,7 +528,7 @@ def test_clean_template_gives_no_warnings() -> None:
 
 
 def test_row_height_estimate_wraps_at_words_like_a_spreadsheet() -> None:
-    from docgen.xlsxrender import _wrapped_lines
+    from docgen.excel.cells import _wrapped_lines
 
     # The readiness band label that LibreOffice wraps in a 52-wide column.
     label = "Ikke klar endnu – begynd med de grundlæggende forudsætninger"

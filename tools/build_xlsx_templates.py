@@ -2,7 +2,7 @@
 
 Run from the project root: ``python tools/build_xlsx_templates.py [OUT_DIR]`` (default
 ``templates/xlsx``). The files are ordinary workbooks in docgen's template language (see
-``docgen.xlsxfill``); consultants restyle them in Excel or LibreOffice afterwards. This
+``docgen.excel.fill``); consultants restyle them in Excel or LibreOffice afterwards. This
 script only gives them their first, consistent look; the output is byte-stable.
 """
 
@@ -26,7 +26,7 @@ from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-from docgen.xlsxmeta import stable_zip  # noqa: E402
+from docgen.excel.meta import stable_zip  # noqa: E402
 
 FONT = "Calibri"  # LibreOffice renders it with Carlito, its metric twin
 NAVY = "1F4E79"
@@ -329,7 +329,7 @@ def rollestjerne() -> Workbook:
     rollestjerne_sheet(wb.create_sheet("Rollestjerne"))
     spec = wb.create_sheet("_docgen_spec")
     spec.sheet_state = "hidden"
-    spec.append(["# docgen: diagrammer og betingede formater. Se docgen.xlsxfill."])
+    spec.append(["# docgen: diagrammer og betingede formater. Se docgen.excel.fill."])
     spec.append(["chart", "sheet=Rollestjerne", "type=radar", "style=marker", "anchor=B12",
                  "width=24", "height=14", "title=Rollestjernen: {{ position.title }}",
                  "categories=$B$8", "series=$D$6:$D$8", "series=$E$6:$E$8",
@@ -434,7 +434,7 @@ def parathed() -> Workbook:
     parathed_sheet(ws)
     spec = wb.create_sheet("_docgen_spec")
     spec.sheet_state = "hidden"
-    spec.append(["# docgen: diagrammer og betingede formater. Se docgen.xlsxfill."])
+    spec.append(["# docgen: diagrammer og betingede formater. Se docgen.excel.fill."])
     spec.append(["format", "sheet=Parathed", "range=$D$11", "for=b in readiness.bands",
                  "formula=AND(COUNT($D$7)=ROWS($D$7),$F$9>={{ b.min }},$F$9<={{ b.max }})",
                  "fill={{ b.colour }}"])

@@ -1,0 +1,314 @@
+"""Convert documents to PDF with LibreOffice headless: in batches, every PDF checked.
+
+LibreOffice's exit code cannot be trusted (it exits 0 when a file could not be loaded), so
+every PDF is checked: it exists, is a PDF, has pages and contains the expected texts.
+Each ``soffice`` process gets a private profile in a fresh temporary folder (two processes
+on one profile fail), runs in its own process group and is killed as a group when a
+document makes no progress within the timeout. Messages name documents by their file
+names only, never by what they contain.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import unicodedata
+import zipfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from docgen.errors import ConversionError
+from docgen.pdf.soffice import INSTALL_HELP
+from docgen.pdf.stable import pin_pdf, source_date_epoch
+from docgen.pdf.verify import is_complete, verify_pdf
+
+__all__ = ["PdfJob", "convert"]
+
+_OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
+_MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
+_MIN_SPLIT = 4  # do not start a second process for fewer documents than this
+_POLL = 0.05  # seconds between looks at the output folders
+_SHOWN = 10  # documents named in one message before "and N more"
+_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
+<value>{locale}</value></prop></item>
+</oor:items>
+"""
+
+
+@dataclass(frozen=True)
+class PdfJob:
+    """One document to convert: ``source`` becomes ``target``, which must contain ``expected``.
+
+    ``label`` names the document in messages (e.g. ``afslag/A07_x.docx``); it defaults to
+    the source's file name. Expected texts never appear in messages.
+    """
+
+    source: Path
+    target: Path
+    expected: tuple[str, ...] = ()
+    label: str = ""
+
+    @property
+    def name(self) -> str:
+        """Return the name used in messages."""
+        return self.label or self.source.name
+
+
+@dataclass
+class _Chunk:
+    jobs: list[PdfJob]
+    home: Path  # holds the private profile, the output folder and the log
+    proc: subprocess.Popen[bytes] | None = None
+    seen: int = 0  # jobs up to and including the last one with output
+    since: float = 0.0  # when the last progress was seen
+    problems: list[str | None] = field(default_factory=list)  # of the jobs checked so far
+
+    @property
+    def outdir(self) -> Path:
+        return self.home / "out"
+
+    def outputs(self) -> list[Path | None]:
+        """Return each job's PDF if it has been written (names compared in NFC)."""
+        try:
+            written = {unicodedata.normalize("NFC", p.name): p for p in self.outdir.iterdir()}
+        except FileNotFoundError:
+            written = {}
+        return [written.get(_out_name(job.source)) for job in self.jobs]
+
+    def look(self, now: float) -> None:
+        """Note how far LibreOffice has got; it converts the files in the given order."""
+        outputs = self.outputs()
+        seen = max((i + 1 for i, pdf in enumerate(outputs) if pdf is not None), default=0)
+        if seen > self.seen:
+            self.seen, self.since = seen, now
+
+    def check(self, upto: int) -> None:
+        """Check the PDFs of jobs before ``upto`` (complete ones) not checked yet."""
+        if len(self.problems) >= upto:
+            return
+        outputs = self.outputs()
+        for i in range(len(self.problems), upto):
+            pdf, expected = outputs[i], self.jobs[i].expected
+            self.problems.append("LibreOffice wrote no PDF" if pdf is None
+                                 else verify_pdf(pdf, expected))
+
+    def stuck_at(self) -> int:
+        """Return the index of the job being converted (may be len(jobs): all were written)."""
+        at = self.seen
+        last = self.outputs()[at - 1] if at else None
+        return at - 1 if last is not None and not is_complete(last) else at
+
+
+def _out_name(source: Path) -> str:
+    return unicodedata.normalize("NFC", source.stem + ".pdf")
+
+
+def convert(
+    jobs: Sequence[PdfJob],
+    *,
+    soffice: Path,
+    timeout: float,
+    chunk_size: int = 50,
+    progress: Callable[[int, int], None] | None = None,
+    workers: int | None = None,
+    workdir: Path | None = None,
+    timestamp: datetime | None = None,
+    locale: str = "da-DK",
+) -> list[Path]:
+    """Convert every job's source to its target PDF and check each one; return the targets.
+
+    Documents go to ``soffice`` in chunks of at most ``chunk_size``; up to ``workers``
+    processes (default 2, 1 on a one-core machine) run at once, each with a private profile
+    under ``workdir`` (default: the system's temporary folder). ``timeout`` is the seconds
+    one document may take (the first also pays the start-up); a process making no progress
+    for that long is killed with its children. ``progress(done, total)`` is called from
+    this thread. PDFs get ``/CreationDate`` = ``timestamp`` (else ``SOURCE_DATE_EPOCH``)
+    and a content-derived ``/ID``, so the same inputs give the same bytes. ``locale`` sets
+    how spreadsheets show numbers and dates (``3,5`` in da-DK). No target is written unless
+    every document converted and passed its check.
+    """
+    if not jobs:
+        return []
+    if len({j.target.absolute() for j in jobs}) != len(jobs):
+        raise ValueError("two PDF jobs have the same target")
+    _precheck(jobs)
+    when = timestamp or source_date_epoch()
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    size = max(1, min(chunk_size, _MAX_CHUNK))
+    root = Path(tempfile.mkdtemp(prefix="docgen-pdf-", dir=workdir))  # mode 0700
+    chunks = [_Chunk(part, root / f"c{i}") for i, part in enumerate(_plan(jobs, size, workers))]
+    try:
+        _run_all(chunks, soffice, timeout, max(1, workers), locale, progress, len(jobs))
+        made = _verify_all(chunks)
+        for job in jobs:
+            pin_pdf(made[job], when)
+        for job in jobs:
+            job.target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.move(made[job], job.target)
+        return [j.target for j in jobs]
+    finally:
+        for chunk in chunks:
+            _stop(chunk)
+        for _ in range(20):  # a killed process may still finish a write it had begun
+            shutil.rmtree(root, ignore_errors=True)
+            if not root.exists():
+                break
+            time.sleep(0.05)
+
+
+def _precheck(jobs: Sequence[PdfJob]) -> None:
+    """Refuse sources LibreOffice would silently mis-convert (a text file named .docx)."""
+    bad: list[str] = []
+    for job in jobs:
+        if not job.source.is_file():
+            bad.append(f"{job.name}: the file does not exist")
+        elif job.source.suffix.lower() in _OOXML:
+            try:
+                with zipfile.ZipFile(job.source) as zf:
+                    zf.getinfo("[Content_Types].xml")
+            except (OSError, KeyError, zipfile.BadZipFile):
+                bad.append(f"{job.name}: not a valid Office Open XML file")
+    if bad:
+        raise ConversionError(_listing("cannot convert to PDF:", bad))
+
+
+def _plan(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob]]:
+    """Split jobs into chunks; one chunk never holds two sources with the same output name."""
+    n = len(jobs)
+    count = max(math.ceil(n / size), min(workers, math.ceil(n / _MIN_SPLIT)))
+    cap = math.ceil(n / count)
+    chunks: list[list[PdfJob]] = []
+    names: list[set[str]] = []
+    for job in jobs:
+        key = _out_name(job.source).casefold()  # case-insensitive file systems too
+        for part, taken in zip(chunks, names, strict=True):
+            if len(part) < cap and key not in taken:
+                part.append(job)
+                taken.add(key)
+                break
+        else:
+            chunks.append([job])
+            names.append({key})
+    return chunks
+
+
+def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, locale: str,
+             progress: Callable[[int, int], None] | None, total: int) -> None:
+    pending = list(reversed(chunks))
+    running: list[_Chunk] = []
+    finished = 0
+    reported = -1
+    while pending or running:
+        while pending and len(running) < workers:
+            chunk = pending.pop()
+            _start(chunk, soffice, locale)
+            running.append(chunk)
+        proc = running[0].proc
+        assert proc is not None
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=_POLL)
+        now = time.monotonic()
+        for chunk in list(running):
+            chunk.look(now)
+            assert chunk.proc is not None
+            if chunk.proc.poll() is None and now - chunk.since > timeout:
+                at = chunk.stuck_at()
+                _stop(chunk)
+                if at < len(chunk.jobs):  # else it hung on the way out: the PDFs get checked
+                    raise _hang_error([j.name for j in chunk.jobs[at:]], timeout)
+            if chunk.proc is None or chunk.proc.poll() is not None:
+                _stop(chunk)
+                running.remove(chunk)
+                finished += len(chunk.jobs)
+            else:  # check the finished PDFs while LibreOffice works on
+                chunk.check(chunk.seen - 1)
+        done = finished + sum(c.seen for c in running)
+        if progress is not None and done != reported:
+            reported = done
+            progress(done, total)
+
+
+def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
+    profile = chunk.home / "profile"
+    chunk.outdir.mkdir(parents=True)
+    (profile / "user").mkdir(parents=True)
+    (profile / "user" / "registrymodifications.xcu").write_text(
+        _REGISTRY.format(locale=locale), encoding="utf-8")
+    args = [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
+            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore", "--nolockcheck",
+            "--convert-to", "pdf", "--outdir", str(chunk.outdir.absolute()),
+            *(str(j.source.absolute()) for j in chunk.jobs)]
+    with (chunk.home / "log.txt").open("wb") as log:
+        try:
+            chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
+                                          stderr=subprocess.STDOUT, start_new_session=True)
+        except OSError as exc:
+            message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
+            raise ConversionError(message, hint=INSTALL_HELP) from None
+    chunk.since = time.monotonic()
+
+
+def _stop(chunk: _Chunk) -> None:
+    """Kill the chunk's whole process group (also any leftovers after a normal exit)."""
+    proc = chunk.proc
+    if proc is None:
+        return
+    chunk.proc = None
+    if sys.platform == "win32":  # no process groups: kill the tree by its root
+        if proc.poll() is None:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+        proc.kill()
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+
+
+def _hang_error(names: list[str], timeout: float) -> ConversionError:
+    message = (f"LibreOffice stopped responding: no progress for {timeout:g} s while "
+               f"converting {names[0]}; it was killed.")
+    if len(names) > 1:
+        message = _listing(message + " Not converted either:", names[1:])
+    hint = (f"a large document may need more time: raise the limit with --pdf-timeout "
+            f"(now {timeout:g} s per document).")
+    return ConversionError(message, hint=hint)
+
+
+def _verify_all(chunks: list[_Chunk]) -> dict[PdfJob, Path]:
+    made: dict[PdfJob, Path] = {}
+    bad: list[str] = []
+    for chunk in chunks:
+        chunk.check(len(chunk.jobs))
+        for job, pdf, problem in zip(chunk.jobs, chunk.outputs(), chunk.problems, strict=True):
+            if problem or pdf is None:
+                bad.append(f"{job.name}: {problem}")
+            else:
+                made[job] = pdf
+    if bad:
+        raise ConversionError(
+            _listing("PDF conversion failed for:", bad),
+            hint="open the document in LibreOffice to see what goes wrong; no PDF was written.",
+        )
+    return made
+
+
+def _listing(head: str, items: list[str]) -> str:
+    shown = [f"  {item}" for item in items[:_SHOWN]]
+    if len(items) > _SHOWN:
+        shown.append(f"  … and {len(items) - _SHOWN} more")
+    return "\n".join([head, *shown])
+
+

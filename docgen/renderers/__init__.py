@@ -1,1 +1,0 @@
-"""Renderers by template type; the pipeline picks one by the template's suffix."""

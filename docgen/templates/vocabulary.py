@@ -1,0 +1,199 @@
+"""The vocabulary of template contexts and the descriptions of the names docgen computes.
+
+:mod:`docgen.templates.variables` observes which names the contexts hold and describes each one
+from the case and settings models when the name mirrors a model field; every other name
+is described here: :data:`DERIVED` (names :mod:`docgen.templates.context` computes),
+:data:`RENDER_EXTRAS` (names the Word renderer adds), and, for the listing and its tests,
+:data:`CASE_FIELDS_ELSEWHERE` and :data:`CASE_ALIASES`. Paths are written as in
+:mod:`docgen.templates.variables` (``applicants[].name``).
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+KINDS = ("case", "panel", "applicant")
+"""Context kinds, named like ``for:`` in ``configs/documents.yaml``."""
+
+KIND_TEXT = {
+    "case": "documents made once per case (`for: case`: posting, role star, readiness)",
+    "panel": "documents made per panel member (`for: panel`: scoresheets)",
+    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide)",
+}
+
+Shape = Literal["mapping", "list", "value"]
+
+
+def _scale(prefix: str, what: str) -> dict[str, tuple[str, str]]:
+    return {
+        prefix: ("group", f"The {what}: bounds and one labelled step per value."),
+        f"{prefix}.min": ("whole number", "Lowest value."),
+        f"{prefix}.max": ("whole number", "Highest value."),
+        f"{prefix}.steps": ("list of groups", "One entry per whole value from min to max."),
+        f"{prefix}.steps[].value": ("whole number", "The value."),
+        f"{prefix}.steps[].label": ("text", "Its label (the value itself when unlabelled)."),
+    }
+
+
+_SLOT = {
+    "applicant": ("text", "The applicant's id, e.g. 'A07'."),
+    "start": ("date and time", "Start of the interview."),
+    "end": ("date and time", "End of the interview (start plus interview.duration_minutes)."),
+}
+
+DERIVED: dict[str, tuple[str, str]] = {
+    "case": ("group", "The case itself."),
+    "case.retention_months": (
+        "whole number",
+        "Months applications are kept: retention.months of the case, else the configured "
+        "retention.default_months.",
+    ),
+    "letter_date": (
+        "date",
+        "The date printed on letters: dates.letters, else dates.recruitment_closed, else "
+        "SOURCE_DATE_EPOCH, else today. Print it with |dato.",
+    ),
+    "organisation.sector_text": ("text", "The sector in Danish (configuration labels.sector)."),
+    "organisation.public": ("yes/no", "Whether the employer is public (region or kommune)."),
+    "position.hours_per_week": (
+        "number",
+        "Hours per week; a whole number when there are no decimals (25, not 25.0). "
+        "Print it with |tal.",
+    ),
+    "position.employment_form_text": (
+        "text", "The form of employment in Danish (labels.employment_form), e.g. 'Fleksjob'."
+    ),
+    "position.working_times_text": (
+        "list of text",
+        "The working times in Danish (labels.working_times), e.g. dagtimer, aftener; "
+        "join them with |opremsning.",
+    ),
+    "position.peer_education_text": (
+        "text", "A sentence stating the peer-education stance (labels.peer_education)."
+    ),
+    "interview.slots": ("list of groups", "The interview schedule, sorted by start time."),
+    **{f"interview.slots[].{k}": v for k, v in _SLOT.items()},
+    "applicants": (
+        "list of groups", "The applicants who have not withdrawn, in the case file's order."
+    ),
+    "applicants[].first_name": ("text", "The first word of the applicant's name."),
+    "applicant_count": ("whole number", "Number of applicants, withdrawn ones included."),
+    "interviewed_count": ("whole number", "Number of applicants (not withdrawn) interviewed."),
+    "hired": ("list of groups", "The hired applicants (the same fields as applicants)."),
+    "hired[].first_name": ("text", "The first word of the hired person's name."),
+    "retention": ("group", "How long applications are kept."),
+    "retention.months": (
+        "whole number",
+        "Months applications of applicants not hired are kept (the case's value, else the "
+        "configured default).",
+    ),
+    "criteria": (
+        "list of groups",
+        "The interview criteria: the case's interview.criteria (completed from the "
+        "configuration), else the configured criteria.",
+    ),
+    "criteria[].id": ("text", "The criterion's id, e.g. 'recovery'."),
+    "criteria[].label": ("text", "The criterion as the scoresheet shows it."),
+    "criteria[].description": ("text", "What the panel looks for (may be empty)."),
+    "criteria[].questions": ("list of text", "One or two questions to ask."),
+    **_scale("scale", "interview scoring scale (the case's interview.scale, else configured)"),
+    "recommendations": (
+        "list of text", "The overall recommendations a panel member can give, e.g. 'Klart ja'."
+    ),
+    "role_star": ("group", "The role star: its scale and spokes (task areas)."),
+    **_scale("role_star.scale", "role-star scale"),
+    "role_star.spokes": ("list of groups", "The spokes from the configuration, in order."),
+    "role_star.spokes[].id": ("text", "The spoke's id, e.g. 'conversations'."),
+    "role_star.spokes[].label": ("text", "The spoke's name."),
+    "role_star.spokes[].description": ("text", "What the task area covers."),
+    "role_star.spokes[].desired": (
+        "whole number or empty", "The organisation's value from the case (role_star.desired)."
+    ),
+    "role_star.spokes[].current": (
+        "whole number or empty", "The peer worker's own value (role_star.current)."
+    ),
+    "role_star.spokes[].covered_by": (
+        "text or empty", "Who else covers the task (role_star.covered_by)."
+    ),
+    "readiness": ("group", "The readiness check: scale, questions, motivation and bands."),
+    **_scale("readiness.scale", "readiness answer scale"),
+    "readiness.questions": ("list of groups", "The readiness questions from the configuration."),
+    "readiness.questions[].id": ("text", "The question's id, e.g. 'leadership'."),
+    "readiness.questions[].theme": ("text", "A short theme, e.g. 'Ledelse'."),
+    "readiness.questions[].text": ("text", "The question."),
+    "readiness.questions[].answer": (
+        "whole number or empty", "The answer from the case (readiness.answers)."
+    ),
+    "readiness.questions[].action": (
+        "text or empty", "The planned action from the case (readiness.actions)."
+    ),
+    "readiness.motivation": ("list of groups", "The motivation questions."),
+    "readiness.motivation[].id": ("text", "The question's id, e.g. 'inspiration'."),
+    "readiness.motivation[].theme": ("text", "A short theme (may be empty)."),
+    "readiness.motivation[].text": ("text", "The question."),
+    "readiness.motivation[].answer": (
+        "text or empty", "The answer from the case (readiness.motivation)."
+    ),
+    "readiness.bands": ("list of groups", "Interpretation bands for the total score."),
+    "readiness.bands[].min": ("whole number", "Lowest total in the band."),
+    "readiness.bands[].max": ("whole number", "Highest total in the band."),
+    "readiness.bands[].label": ("text", "What the band means."),
+    "readiness.bands[].colour": ("text", "Fill colour as six hex digits, e.g. 'D9EAD3'."),
+    "readiness.max_total": ("whole number", "Highest possible total (scale max × questions)."),
+    "member": ("group", "The panel member this document is for."),
+    "pseudonymised": (
+        "yes/no", "Whether this member's documents show applicant ids only (external member)."
+    ),
+    "sheet_applicants": (
+        "list of groups",
+        "The rows of this member's scoresheet: interviewed applicants, else those with an "
+        "interview slot, else six blank rows; sorted by interview time.",
+    ),
+    "sheet_applicants[].id": ("text", "The applicant's id ('' on a blank row)."),
+    "sheet_applicants[].label": (
+        "text", "The row label: 'A07 · name', or the id only for an external member."
+    ),
+    "sheet_applicants[].slot": ("group or empty", "The applicant's interview slot, if any."),
+    **{f"sheet_applicants[].slot.{k}": v for k, v in _SLOT.items()},
+    "applicant": ("group", "The applicant this document is for (never any other applicant)."),
+    "applicant.first_name": ("text", "The first word of the applicant's name."),
+    "applicant.slot": ("group or empty", "The applicant's interview slot, if any."),
+    **{f"applicant.slot.{k}": v for k, v in _SLOT.items()},
+    "variant": (
+        "text or empty", "The letter variant: 'interviewed', 'not-interviewed' or empty."
+    ),
+    "hired_count": ("whole number", "Number of hired applicants."),
+}
+"""Names :mod:`docgen.templates.context` computes, with their type and description."""
+
+RENDER_EXTRAS: dict[str, tuple[str, str, Shape]] = {
+    "logo": (
+        "image or empty",
+        "Word templates only: the organisation's logo, sized for a letterhead; write "
+        "{% if logo %}{{ logo }}{% endif %}.",
+        "value",
+    ),
+}
+"""Names the Word renderer adds to every context."""
+
+CASE_FIELDS_ELSEWHERE: dict[str, str] = {
+    "reference": "case.reference",
+    "interview.slots": "interview.slots (with end times), applicant.slot, "
+    "sheet_applicants[].slot",
+    "interview.criteria": "criteria (completed from the configuration)",
+    "interview.scale": "scale (with one step per value)",
+    "role_star.desired": "role_star.spokes[].desired",
+    "role_star.current": "role_star.spokes[].current",
+    "role_star.covered_by": "role_star.spokes[].covered_by",
+    "readiness.answers": "readiness.questions[].answer",
+    "readiness.actions": "readiness.questions[].action",
+    "readiness.motivation": "readiness.motivation[].answer",
+    "retention.months": "retention.months and case.retention_months (with the default)",
+}
+"""Case fields templates see under another name (for the listing and its test)."""
+
+CASE_ALIASES: dict[str, tuple[str, ...]] = {
+    "panel[]": ("panel[]", "member"),
+    "applicants[]": ("applicants[]", "applicant", "hired[]"),
+}
+"""Case list items that also appear as a single group in a per-recipient context."""
