@@ -9,11 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from docgen.output.paths import UnsafePathError, check_inside
 from docgen.pack.naming import (
     PathAssigner,
-    UnsafePathError,
     assign_paths,
-    check_inside,
     document_filename,
     safe_identifier,
     slug,

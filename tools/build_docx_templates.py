@@ -32,7 +32,7 @@ from docx_kit import (  # noqa: E402
     widths,
 )
 
-from docgen.pack.output import normalise_package  # noqa: E402
+from docgen.word.package import normalise_package  # noqa: E402
 
 OUT = Path(__file__).resolve().parent.parent / "templates" / "docx"
 

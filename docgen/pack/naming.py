@@ -24,17 +24,16 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from pathlib import Path, PurePosixPath
+from pathlib import PurePosixPath
 from typing import Final
 
-from docgen.errors import OutputError
+from docgen.output.paths import UnsafePathError
 
 __all__ = [
     "FALLBACK_SLUG",
     "PathAssigner",
     "UnsafePathError",
     "assign_paths",
-    "check_inside",
     "document_filename",
     "safe_identifier",
     "slug",
@@ -80,10 +79,6 @@ _WINDOWS_RESERVED: Final = frozenset(
 )
 _NOT_ALNUM: Final = re.compile(r"[^A-Za-z0-9]+")
 _EXTENSION: Final = re.compile(r"[a-z0-9]{1,10}")
-
-
-class UnsafePathError(OutputError):
-    """A path would leave the output folder or is not a plain relative path."""
 
 
 def _ascii_words(text: str) -> str:
@@ -188,31 +183,3 @@ def assign_paths(items: Iterable[tuple[str, str, str]], ext: str) -> list[str]:
     """Return one safe, unique relative path per ``(folder, identifier, name)``, in order."""
     assigner = PathAssigner()
     return [assigner.assign(folder, ident, name, ext) for folder, ident, name in items]
-
-
-def check_inside(root: Path, rel: str) -> Path:
-    """Return ``root/rel`` resolved, refusing anything that is not inside ``root``.
-
-    Refuses absolute paths, drive letters, backslashes, ``..`` and empty components,
-    NUL, and paths that resolve (following symbolic links) outside ``root``.
-
-    Raises:
-        UnsafePathError: ``rel`` is not a plain relative path inside ``root``.
-    """
-    refused = (
-        not rel
-        or "\x00" in rel
-        or "\\" in rel
-        or rel.startswith("/")
-        or re.match(r"^[A-Za-z]:", rel) is not None
-        or any(part in {"", ".", ".."} for part in rel.split("/"))
-    )
-    if refused:
-        msg = "refusing an output path that is not a plain relative path"
-        raise UnsafePathError(msg)
-    base = root.resolve()
-    target = (base / rel).resolve()
-    if not target.is_relative_to(base) or target == base:
-        msg = "refusing an output path outside the output folder"
-        raise UnsafePathError(msg)
-    return target

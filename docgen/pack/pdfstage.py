@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from docgen.pack.output import Staging
+from docgen.output.staging import Staging
 from docgen.pack.plan import Job
 from docgen.pdf.combine import combine_pdfs
 from docgen.pdf.convert import PdfJob, convert

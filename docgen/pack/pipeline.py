@@ -18,7 +18,7 @@ from docgen.case.checks import run_checks
 from docgen.case.model import Case
 from docgen.errors import Advisory, CaseError, Issue, TemplateError
 from docgen.loading import load_model, sort_issues
-from docgen.pack.output import Staging
+from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Plan, make_plan
 from docgen.pack.render import Renderer

@@ -17,10 +17,10 @@ from docx.shared import Mm
 from docgen.case.model import Case
 from docgen.errors import RenderError
 from docgen.jinja import make_env
-from docgen.pack.output import normalise_package
 from docgen.pack.plan import Job
 from docgen.settings import Settings
 from docgen.word.compiled import CompiledTemplate
+from docgen.word.package import normalise_package
 from docgen.word.printfile import combine_docx
 from docgen.word.render import LOGO_HEIGHT_MM, render_docx
 

@@ -1,4 +1,7 @@
-"""Write an OOXML package (a .docx) as a deterministic zip from pre-compressed entries.
+"""Deterministic OOXML packages: the same content always gives the same bytes.
+
+:func:`normalise_package` rewrites a whole .docx (fixed timestamps, cleared document
+properties, pinned dates). The rest writes a .docx from pre-compressed entries.
 
 :class:`docgen.word.compiled.CompiledTemplate` compresses every entry that does not change
 between documents once, at load time (:func:`zip_entry`), and per document only joins
@@ -9,6 +12,7 @@ bytes.
 
 from __future__ import annotations
 
+import io
 import struct
 import zipfile
 import zlib
@@ -16,10 +20,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Final
 
+from lxml import etree
+
 __all__ = [
     "DEFAULT_COMPRESSLEVEL",
     "ZIP_DATE_TIME",
     "ZipEntry",
+    "normalise_package",
     "zip_bytes",
     "zip_entry",
 ]
@@ -122,3 +129,51 @@ def zip_bytes(entries: Sequence[ZipEntry]) -> bytes:
     out.append(directory)
     out.append(_END.pack(0x06054B50, 0, 0, len(entries), len(entries), len(directory), offset, 0))
     return b"".join(out)
+
+
+# --- normalising a whole package ----------------------------------------------------
+
+_CORE = "docProps/core.xml"
+_NS = {
+    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "dcterms": "http://purl.org/dc/terms/",
+}
+
+
+def _core_props(xml: bytes, stamp: str) -> bytes:
+    """Clear document properties (they may carry names) and pin their dates."""
+    root = etree.fromstring(xml)
+    for child in list(root):
+        tag = etree.QName(child).localname
+        if tag in ("created", "modified"):
+            child.text = stamp
+        elif tag in (
+            "title",
+            "subject",
+            "creator",
+            "keywords",
+            "description",
+            "lastModifiedBy",
+            "category",
+            "lastPrinted",
+            "revision",
+        ):
+            root.remove(child)
+    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return out
+
+
+def normalise_package(data: bytes, stamp: str) -> bytes:
+    """Rewrite an OOXML zip so the same content always gives the same bytes."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == _CORE:
+                body = _core_props(body, stamp)
+            entry = zipfile.ZipInfo(info.filename, ZIP_DATE_TIME)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            dst.writestr(entry, body, compresslevel=6)
+    return out.getvalue()

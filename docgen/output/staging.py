@@ -8,67 +8,18 @@ they carry personal data.
 from __future__ import annotations
 
 import contextlib
-import io
 import json
 import os
 import shutil
 import tempfile
 import time
-import zipfile
 from pathlib import Path
 from types import TracebackType
 
-from lxml import etree
-
 from docgen.errors import OutputError
-from docgen.pack.naming import check_inside
+from docgen.output.paths import check_inside
 
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 MANIFEST = "manifest.json"
-_CORE = "docProps/core.xml"
-_NS = {
-    "cp": "http://schemas.openxmlformats.org/package/2006/metadata/core-properties",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "dcterms": "http://purl.org/dc/terms/",
-}
-
-
-def _core_props(xml: bytes, stamp: str) -> bytes:
-    """Clear document properties (they may carry names) and pin their dates."""
-    root = etree.fromstring(xml)
-    for child in list(root):
-        tag = etree.QName(child).localname
-        if tag in ("created", "modified"):
-            child.text = stamp
-        elif tag in (
-            "title",
-            "subject",
-            "creator",
-            "keywords",
-            "description",
-            "lastModifiedBy",
-            "category",
-            "lastPrinted",
-            "revision",
-        ):
-            root.remove(child)
-    out: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    return out
-
-
-def normalise_package(data: bytes, stamp: str) -> bytes:
-    """Rewrite an OOXML zip so the same content always gives the same bytes."""
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
-        for info in src.infolist():
-            body = src.read(info.filename)
-            if info.filename == _CORE:
-                body = _core_props(body, stamp)
-            entry = zipfile.ZipInfo(info.filename, ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            dst.writestr(entry, body, compresslevel=6)
-    return out.getvalue()
 
 
 class _Lock:
