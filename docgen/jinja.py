@@ -1,13 +1,17 @@
 """The Jinja environment and the Danish filters shared by Word and Excel templates.
 
 Templates are written by consultants, so they are treated as untrusted code: they
-render in an immutable sandbox, an undefined name is an error (never a silent blank),
-and ``None`` is refused instead of printing the word "None" into a letter.
+render in an immutable sandbox that also counts what they make (:class:`BoundedEnvironment`,
+see :mod:`docgen.limits` for why a worker process bounds the rest), an undefined name is
+an error (never a silent blank), and ``None`` is refused instead of printing the word
+"None" into a letter.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import math
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -17,11 +21,15 @@ from babel.lists import format_list
 from babel.numbers import format_currency, format_decimal
 from jinja2 import StrictUndefined, Undefined
 from jinja2.sandbox import ImmutableSandboxedEnvironment
+from jinja2.utils import Namespace
+
+from docgen.limits import LimitError, Limits
+from docgen.redaction import SafeMessageError
 
 LOCALE = "da_DK"
 
 
-class NoneValueError(ValueError):
+class NoneValueError(SafeMessageError):
     """A template printed a value that is empty in the case (``None``)."""
 
 
@@ -34,7 +42,15 @@ def _finalize(value: Any) -> Any:
 
 def _as_date(value: dt.date | str) -> dt.date:
     if isinstance(value, str):
-        return dt.date.fromisoformat(value)
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            # Python's message quotes the text, which may be anything from the case.
+            msg = "a date filter was given text that is not a date written YYYY-MM-DD"
+            raise SafeMessageError(msg) from None
+    if not isinstance(value, dt.date):
+        msg = f"a date filter was given a {type(value).__name__}, not a date"
+        raise SafeMessageError(msg)
     return value
 
 
@@ -101,19 +117,120 @@ FILTERS: dict[str, Callable[..., Any]] = {
 """Every filter docgen adds, by name; both template kinds get exactly these."""
 
 
-def make_env(*, autoescape: bool) -> ImmutableSandboxedEnvironment:
-    """Return the sandboxed environment templates render in.
+def _size(value: Any) -> int:
+    return len(value) if isinstance(value, str | list | tuple | dict) else 0
+
+
+class BoundedEnvironment(ImmutableSandboxedEnvironment):
+    """The immutable sandbox, counting what a template makes against :class:`Limits`.
+
+    It refuses ``range`` beyond ``max_range``, ``*`` and ``+`` that would make a text or
+    list beyond ``max_string``/``max_items``, ``**`` on numbers beyond a few thousand
+    digits, filter arguments that ask for more than ``max_string`` of anything (``center``,
+    ``indent``, ``slice``), a namespace holding a text beyond the limit, and more than
+    ``max_output`` printed characters. The worker process bounds everything else.
+    """
+
+    intercepted_binops = frozenset({"*", "**", "+"})
+
+    def __init__(self, limits: Limits, **options: Any) -> None:
+        super().__init__(**options)
+        self.limits = limits
+        self.printed = 0
+        self.globals.pop("lipsum", None)  # it makes text of any size; no template needs it
+        self.globals["range"] = self._range
+        self.globals["namespace"] = self._namespace
+
+    def _range(self, *args: int) -> range:
+        made = range(*args)
+        if len(made) > self.limits.max_range:
+            msg = f"range() of more than {self.limits.max_range:,} numbers (limits.max_range)"
+            raise LimitError(msg)
+        return made
+
+    def _namespace(self, *args: Any, **kwargs: Any) -> Namespace:
+        env = self
+
+        class Bounded(Namespace):
+            def __setitem__(self, name: str, value: Any) -> None:
+                env.check_size(_size(value), isinstance(value, str))
+                super().__setitem__(name, value)
+
+        return Bounded(*args, **kwargs)
+
+    def check_size(self, size: int, text: bool) -> None:
+        """Refuse a text or list larger than the limits allow."""
+        bound, what = (
+            (self.limits.max_string, "text of more than {n:,} characters (limits.max_string)")
+            if text
+            else (self.limits.max_items, "a list of more than {n:,} items (limits.max_items)")
+        )
+        if size > bound:
+            raise LimitError(what.format(n=bound))
+
+    def call_binop(self, context: Any, operator: str, left: Any, right: Any) -> Any:
+        """Refuse ``*``, ``+`` and ``**`` whose result would be too large, before making it."""
+        if operator == "*":
+            for seq, times in ((left, right), (right, left)):
+                if _size(seq) and isinstance(times, int):
+                    self.check_size(_size(seq) * max(times, 0), isinstance(seq, str))
+        elif operator == "+" and _size(left) and _size(right):
+            self.check_size(_size(left) + _size(right), isinstance(left, str))
+        elif (
+            operator == "**"
+            and isinstance(left, int | float)
+            and isinstance(right, int | float)
+            and abs(left) > 1
+            and right * math.log2(abs(left)) > _MAX_POWER_BITS
+        ):
+            msg = "a power too large to compute (more than about 10,000 digits)"
+            raise LimitError(msg)
+        return super().call_binop(context, operator, left, right)
+
+    def count(self, value: Any) -> Any:
+        """Count printed characters (the finalize step of every ``{{ … }}``)."""
+        self.printed += len(value) if isinstance(value, str) else 16
+        if self.printed > self.limits.max_output:
+            msg = f"printed more than {self.limits.max_output:,} characters (limits.max_output)"
+            raise LimitError(msg)
+        return value
+
+
+_MAX_POWER_BITS = 33_000
+
+
+def _bounded_filter(env: BoundedEnvironment, func: Callable[..., Any]) -> Callable[..., Any]:
+    """A filter whose arguments (not its value) may not ask for more than max_string."""
+
+    @functools.wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        skip = 2 if getattr(func, "jinja_pass_arg", None) is not None else 1
+        for arg in (*args[skip:], *kwargs.values()):
+            too_big = isinstance(arg, int) and abs(arg) > env.limits.max_string
+            if too_big and not isinstance(arg, bool):
+                msg = f"a filter argument above {env.limits.max_string:,} (limits.max_string)"
+                raise LimitError(msg)
+        return func(*args, **kwargs)
+
+    return bounded
+
+
+def make_env(*, autoescape: bool, limits: Limits | None = None) -> BoundedEnvironment:
+    """Return the sandboxed, bounded environment templates render in.
 
     Word templates need ``autoescape=True`` (their text is XML); Excel cells need
-    ``False`` (their text is stored as-is).
+    ``False`` (their text is stored as-is). ``limits`` default to :class:`Limits`'s.
     """
-    env = ImmutableSandboxedEnvironment(
+    env = BoundedEnvironment(
+        limits or Limits(),
         undefined=StrictUndefined,
         autoescape=autoescape,
-        finalize=_finalize,
         keep_trailing_newline=True,
     )
+    env.finalize = lambda value: env.count(_finalize(value))
     env.filters.update(FILTERS)
+    for name, func in list(env.filters.items()):
+        env.filters[name] = _bounded_filter(env, func)
     return env
 
 

@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import Issue
-from docgen.yamlio import Loaded, SourceMap, format_path, load_yaml
+from docgen.yamlio import Loaded, SourceMap, format_path, keylike, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -76,7 +76,8 @@ def _message(model: type[BaseModel], err: Any) -> str:
     if kind == "extra_forbidden":
         parent = _model_at(model, loc[:-1])
         known = list(parent.model_fields) if parent else []
-        msg = f"unknown field '{loc[-1]}'"
+        # The key is named only when it looks like one; it may be a value in the wrong place.
+        msg = f"unknown field '{loc[-1]}'" if keylike(loc[-1]) else "unknown field"
         close = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
         if close:
             return f"{msg}; did you mean '{close[0]}'?"

@@ -13,6 +13,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from docgen.errors import ConfigError, Issue
+from docgen.limits import Limits
 from docgen.loading import issues_from_validation, sort_issues
 from docgen.yamlio import SourceMap, load_yaml
 
@@ -151,6 +152,7 @@ class Settings(_Model):
     retention: RetentionSettings
     advisories: AdvisorySettings
     pdf: PdfSettings = PdfSettings()
+    limits: Limits = Limits()
     scale: Scale
     recommendations: list[str] = Field(min_length=2)
     criteria: list[Criterion] = Field(min_length=1)

@@ -10,19 +10,26 @@ problem carries a line and column but never the offending value.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
+from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from docgen.errors import Issue
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
+MAX_DEPTH = 20
+"""Deepest nesting of lists and mappings (a case needs 5; deeper ones crash parsers)."""
+# A key is echoed in messages only when it looks like a key: it might be a value typed
+# in the wrong place (a name, a diagnosis), and messages never show values.
+_KEYLIKE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # XML 1.0 cannot carry these, and they have no business in a case file.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -68,10 +75,19 @@ def _mark(node: Node | Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
 
 
+def keylike(key: object) -> bool:
+    """Whether a key may be shown in a message (see _KEYLIKE)."""
+    return isinstance(key, str) and _KEYLIKE.match(key) is not None
+
+
 def _format_path(path: Path_) -> str:
     out = ""
     for part in path:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+        if isinstance(part, int):
+            out += f"[{part}]"
+            continue
+        word = part if keylike(part) else "(key)"
+        out += f".{word}" if out else word
     return out
 
 
@@ -125,8 +141,9 @@ class _Walker:
                 continue
             if key in first:
                 line, col = first[key]
+                said = f' "{key}"' if keylike(key) else ""
                 self.issue(
-                    _mark(key_node), (*path, key), f'duplicate key "{key}" (first at {line}:{col})'
+                    _mark(key_node), (*path, key), f"duplicate key{said} (first at {line}:{col})"
                 )
                 continue
             first[key] = _mark(key_node)
@@ -141,9 +158,17 @@ def _check_events(text: str, walker: _Walker) -> bool:
     Aliases are checked before composing because expanding them can explode.
     """
     safe = True
+    depth = 0
     for event in yaml.parse(text, Loader=_LOADER):
         mark = event.start_mark
         pos = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+        if isinstance(event, CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                walker.issue(pos, (), f"nested more than {MAX_DEPTH} levels deep")
+                return False
+        elif isinstance(event, CollectionEndEvent):
+            depth -= 1
         if isinstance(event, AliasEvent):
             walker.issue(pos, (), "aliases (*name) are not allowed; write the value out")
             safe = False
@@ -161,19 +186,41 @@ def _check_events(text: str, walker: _Walker) -> bool:
 def load_yaml(path: Path, *, display_name: str | None = None) -> tuple[Loaded | None, list[Issue]]:
     """Load one YAML file; return the data (None if unreadable) and every problem found."""
     name = display_name or str(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as e:
-        return None, [Issue(name, None, None, "", f"cannot read the file ({e.strerror})")]
-    if len(raw) > MAX_BYTES:
-        msg = f"the file is larger than {MAX_BYTES // 1_000_000} MB; a case file is far smaller"
-        return None, [Issue(name, None, None, "", msg)]
+    raw, problem = read_bounded(path, MAX_BYTES)
+    if raw is None:
+        return None, [Issue(name, None, None, "", problem)]
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
         line = raw[: e.start].count(b"\n") + 1
         return None, [Issue(name, line, None, "", "the file is not UTF-8; save it as UTF-8")]
     return parse_yaml(text, name)
+
+
+def read_bounded(path: Path, limit: int) -> tuple[bytes | None, str]:
+    """Read a regular file of at most ``limit`` bytes; else (None, why).
+
+    The size is checked before reading (a device or a 400 MB file is never read whole),
+    and the file is opened without blocking, so a named pipe cannot hang the build.
+    """
+    too_big = f"the file is larger than {limit / 1_000_000:g} MB; a case file is far smaller"
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError as e:
+        return None, f"cannot read the file ({e.strerror})"
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            return None, "is not a regular file (a folder, device or pipe); give a .yaml file"
+        if info.st_size > limit:
+            return None, too_big
+        try:
+            raw = fh.read(limit + 1)
+        except OSError as e:
+            return None, f"cannot read the file ({e.strerror})"
+    if len(raw) > limit:  # it grew while being read
+        return None, too_big
+    return raw, ""
 
 
 def parse_yaml(text: str, name: str) -> tuple[Loaded | None, list[Issue]]:

@@ -98,10 +98,10 @@ WORD_CASES: list[tuple[str, str, list[tuple[str, str]]]] = [
      [(f"{BODY}, paragraph 1", "unknown field 'idx' in 'loop'; did you mean 'index'?")]),
     ("loop outside a loop", p("{{ loop.index }}"),
      [(f"{BODY}, paragraph 1", "'loop' exists only inside a loop ({% for %} or a repeated row)")]),
-    ("attribute of a list", p("{{ applicants.name }}"),
-     [(f"{BODY}, paragraph 1", "'applicants' is a list, so 'applicants.name' does not exist; "
-                              "loop over it ({% for x in applicants %}) or pick one item "
-                              "(applicants[0].name)")]),
+    ("attribute of a list", p("{{ panel.name }}"),
+     [(f"{BODY}, paragraph 1", "'panel' is a list, so 'panel.name' does not exist; "
+                              "loop over it ({% for x in panel %}) or pick one item "
+                              "(panel[0].name)")]),
     ("attribute given to selectattr", p("{{ panel|selectattr('lived_experiense')|list|length }}"),
      [(f"{BODY}, paragraph 1", "unknown field 'lived_experiense' in the items given to "
                               "selectattr(); did you mean 'lived_experience'?")]),

@@ -283,7 +283,7 @@ def test_schema_shapes_of_dates_yes_no_and_numbers() -> None:
     yes_no = defs["PanelMember"]["properties"]["external"]
     assert {c["type"] for c in yes_no["anyOf"]} == {"boolean", "string"}
     hours = defs["Position"]["properties"]["hours_per_week"]
-    assert hours["anyOf"][0] == {"type": "number", "exclusiveMinimum": 0, "maximum": 48}
+    assert hours["anyOf"][0] == {"type": "number", "minimum": 1, "maximum": 48}
     assert hours["anyOf"][1]["pattern"] == FLOAT_PATTERN
     assert defs["RoleStar"]["properties"]["desired"]["additionalProperties"] is False
 
@@ -416,7 +416,8 @@ def test_contexts_of_each_kind() -> None:
     by_path = {v.path: v for v in template_variables()}
     assert by_path["sheet_applicants"].contexts == ("panel",)
     assert by_path["applicant.name"].contexts == ("applicant",)
-    assert by_path["applicants"].contexts == ("case", "panel")
+    assert "applicants" not in by_path  # no context carries the list of applicants
+    assert by_path["decision.hired_profile"].contexts == ("applicant",)
     assert by_path["position.employment_form_text"].contexts == ("case", "panel", "applicant")
     assert by_path["criteria[].label"].shape == "value"
     assert by_path["criteria"].shape == "list"

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.case.effective import effective_criteria, retention_months
+from docgen.case.logo import logo_problem
 from docgen.case.model import Case
 from docgen.errors import Advisory, Issue
 from docgen.settings import Settings
@@ -141,14 +142,9 @@ def _check_interview_and_logo(c: _Checker, case_path: Path) -> None:
                 f"needs one label per step: {scale.max - scale.min + 1} labels",
             )
     logo = case.organisation.logo
-    if logo:
-        file = case_path.parent / logo
-        if file.suffix.lower() not in (".png", ".jpg", ".jpeg"):
-            c.error(("organisation", "logo"), "must be a .png or .jpg file")
-        elif not file.is_file():
-            c.error(
-                ("organisation", "logo"), "file not found (the path is relative to the case file)"
-            )
+    problem = logo_problem(case_path.parent, logo, settings.limits) if logo else None
+    if problem:
+        c.error(("organisation", "logo"), problem)
     if not effective_criteria(case, settings):
         c.error(("interview", "criteria"), "needs at least one criterion")
 

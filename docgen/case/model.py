@@ -12,7 +12,15 @@ import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+)
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
@@ -49,8 +57,35 @@ def _yes_no(value: Any) -> Any:
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 YesNo = Annotated[bool, BeforeValidator(_yes_no)]
+# Tab, line breaks and the controls that reorder text (U+202E shows a name backwards).
+_NOT_ON_ONE_LINE = re.compile("[\t\n\r\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# Digits with at most one decimal point: no 2_5 (read as 25), no 1e-320, inf or nan.
+_PLAIN_NUMBER = re.compile(r"^[+-]?[0-9]{1,9}(\.[0-9]{1,6})?$")
+
+
+def _one_line(value: str) -> str:
+    bad = _NOT_ON_ONE_LINE.search(value)
+    if bad:
+        what = "a line break" if bad.group() in "\n\r\u2028\u2029" else "a tab or control"
+        msg = f"must be one line: {what} (U+{ord(bad.group()):04X}) is not allowed here"
+        raise ValueError(msg)
+    return value
+
+
+def _plain_number(value: Any) -> Any:
+    if isinstance(value, str) and not _PLAIN_NUMBER.match(value.strip()):
+        msg = "must be a number, e.g. 25 or 18.5"
+        raise ValueError(msg)
+    return value
+
+
+def _numeric(annotation: Any) -> bool:
+    args = [a for a in getattr(annotation, "__args__", ()) if a is not type(None)]
+    return annotation in (int, float) or any(a in (int, float) for a in args)
+
+
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Line = Annotated[str, Field(min_length=1, max_length=200)]
+Line = Annotated[str, Field(min_length=1, max_length=200), AfterValidator(_one_line)]
 Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ]{8,16}$", examples=["+45 12 34 56 78"])]
 Email = Annotated[
     str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", examples=["navn@eksempel.dk"])
@@ -64,6 +99,22 @@ class Model(BaseModel):
     """Base of every case model: unknown keys are errors, values are never coerced silently."""
 
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
+        """Numbers, also inside lists and mappings, are plain digits (see _PLAIN_NUMBER)."""
+        field = cls.model_fields.get(info.field_name or "")
+        if field is None:
+            return value
+        annotation = field.annotation
+        if _numeric(annotation):
+            return _plain_number(value)
+        inner = getattr(annotation, "__args__", ())
+        if isinstance(value, dict) and inner and _numeric(inner[-1]):
+            for item in value.values():
+                _plain_number(item)
+        return value
 
 
 class Address(Model):
@@ -136,7 +187,7 @@ class Position(Model):
         min_length=1, description="Personal qualities asked for, one line each."
     )
     hours_per_week: float = Field(
-        gt=0, le=48, description="Hours per week, e.g. 25 or 18.5 (the guide advises 12–37)."
+        ge=1, le=48, description="Hours per week, e.g. 25 or 18.5 (the guide advises 12–37)."
     )
     employment_form: Literal["ordinary", "fleksjob", "skaanejob"] = Field(
         "ordinary",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import sys
+import traceback
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,7 @@ import click
 
 from docgen._version import __version__
 from docgen.errors import Advisory, DocgenError, Issue
+from docgen.limits import WorkerCrash
 
 _CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 _CONFIG = click.option(
@@ -62,9 +65,68 @@ class _ProgressBar:
         self.active = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+_REPORT = (
+    "docgen stopped on an internal error ({kind}). This is a bug: please report it to the "
+    "docgen maintainers with the command you ran (not your case file). "
+    "Run it again with --debug to see the details."
+)
+
+
+def _unexpected(exc: BaseException, debug: bool) -> None:
+    """One line asking for a report; the traceback (it may show values) only with --debug."""
+    if debug:
+        details = exc.details if isinstance(exc, WorkerCrash) else ""
+        click.echo(details or "".join(traceback.format_exception(exc)), err=True)
+    kind = type(exc).__name__
+    if isinstance(exc, WorkerCrash):
+        kind = str(exc)
+    click.secho(_REPORT.format(kind=kind), fg="red", err=True)
+    sys.exit(1)
+
+
+def _os_error(exc: OSError, debug: bool) -> None:
+    """A file system failure, told without the file name (it may hold a person's name)."""
+    if debug:
+        click.echo("".join(traceback.format_exception(exc)), err=True)
+    reason = exc.strerror or type(exc).__name__
+    if exc.errno == errno.ENOSPC:
+        reason = "the disk is full"
+    click.secho(f"cannot read or write a file: {reason}; nothing was written", fg="red", err=True)
+    sys.exit(1)
+
+
+class _Guarded(click.Group):
+    """The group that turns every failure into exit 1 and a message, never a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        debug = bool(ctx.params.get("debug"))
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except DocgenError as e:
+            _fail(e)
+        except OSError as e:
+            _os_error(e, debug)
+        except RecursionError as e:
+            _unexpected(e, debug)
+        except MemoryError:
+            click.secho("docgen ran out of memory; nothing was written", fg="red", err=True)
+            sys.exit(1)
+        except Exception as e:  # noqa: BLE001 - the last line of defence: report, no traceback
+            _unexpected(e, debug)
+        return None
+
+
+@click.group(
+    cls=_Guarded,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="docgen")
-def main() -> None:
+@click.option(
+    "--debug", is_flag=True, help="Show the full traceback of an internal error (may show values)."
+)
+def main(debug: bool) -> None:  # noqa: ARG001 - read by _Guarded.invoke
     """Make the whole hiring pack for a peer-support-worker post from one YAML case file.
 
     \b

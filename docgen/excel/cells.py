@@ -25,7 +25,9 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
 
 from docgen.errors import Issue, RenderError, TemplateError
-from docgen.jinja import NoneValueError, is_undefined
+from docgen.jinja import is_undefined
+from docgen.limits import Limits
+from docgen.redaction import template_message
 
 _JINJA_MARKS = ("{{", "{%", "{#")
 _SINGLE_RE = re.compile(r"^\s*\{\{-?(?P<expr>.*?)-?\}\}\s*$", re.S)
@@ -96,6 +98,7 @@ class Renderer:
     def __init__(self, env: Environment, template_name: str) -> None:
         self.env = env
         self.name = template_name
+        self.limits: Limits = getattr(env, "limits", None) or Limits()
         # Workbooks of one build share cell texts (one scoresheet per panel member), so
         # compiled templates are kept per environment, not per workbook.
         self._templates = _COMPILED.setdefault(env, {})
@@ -113,15 +116,15 @@ class Renderer:
         issue = Issue(file=self.name, line=None, col=None, field=where, message=message)
         return TemplateError(f"{self.name}: the workbook template is broken", [issue])
 
-    def fail(self, where: str, exc: Exception) -> Exception:
-        """Turn an exception raised while rendering into a docgen error (no case values)."""
-        if isinstance(exc, TemplateSyntaxError):
-            return self.template_error(where, f"Jinja syntax error: {exc.message}")
-        if isinstance(exc, (UndefinedError, SecurityError)):
-            return self.template_error(where, str(exc.message))
-        if isinstance(exc, NoneValueError):
-            return RenderError(f"{self.name}: {where}: {exc}")
-        return RenderError(f"{self.name}: {where}: {type(exc).__name__} while rendering")
+    def fail(self, where: str, exc: Exception, source: str) -> Exception:
+        """Turn an exception raised while rendering ``source`` into a docgen error.
+
+        The message keeps only words written in the template (:mod:`docgen.redaction`).
+        """
+        message = template_message(exc, source)
+        if isinstance(exc, TemplateSyntaxError | UndefinedError | SecurityError):
+            return self.template_error(where, message)
+        return RenderError(f"{self.name}: {where}: {message}")
 
     def template(self, text: str, where: str, *, header: bool = False) -> Template:
         """Compile (once) a Jinja text."""
@@ -131,7 +134,7 @@ class Renderer:
             try:
                 cache[text] = env.from_string(text)
             except TemplateSyntaxError as exc:
-                raise self.fail(where, exc) from None
+                raise self.fail(where, exc, text) from None
         return cache[text]
 
     def render(self, text: str, ctx: Mapping[str, Any], where: str, *, header: bool = False) -> str:
@@ -140,7 +143,7 @@ class Renderer:
         try:
             return template.render(ctx)
         except Exception as exc:  # noqa: BLE001  (reported with its location)
-            raise self.fail(where, exc) from None
+            raise self.fail(where, exc, text) from None
 
     def evaluate(self, expression: str, ctx: Mapping[str, Any], where: str) -> Any:
         """Evaluate one Jinja expression to its native value; undefined is an error."""
@@ -150,13 +153,13 @@ class Renderer:
                     expression, undefined_to_none=False
                 )
             except TemplateSyntaxError as exc:
-                raise self.fail(where, exc) from None
+                raise self.fail(where, exc, expression) from None
         try:
             value = self._expressions[expression](**ctx)
             if is_undefined(value):
                 str(value)  # StrictUndefined raises here, with the missing name
         except Exception as exc:  # noqa: BLE001  (reported with its location)
-            raise self.fail(where, exc) from None
+            raise self.fail(where, exc, expression) from None
         return value
 
     def fill_cell(self, cell: Cell, text: str, ctx: Mapping[str, Any], where: str) -> None:

@@ -73,7 +73,13 @@ def loop_items(renderer: Renderer, expr: str, ctx: Mapping[str, Any], where: str
     value = renderer.evaluate(expr, ctx, where)
     if isinstance(value, (str, bytes)) or not hasattr(value, "__iter__"):
         raise renderer.template_error(where, "the loop needs a list")
-    return list(value)
+    items = list(value)
+    bound = renderer.limits.xlsx_rows
+    if len(items) > bound:
+        raise renderer.template_error(
+            where, f"the loop repeats more than {bound:,} times (limits.xlsx_rows)"
+        )
+    return items
 
 
 def plan_sheet(ws: Worksheet, ctx: dict[str, Any], title: str, renderer: Renderer) -> SheetPlan:

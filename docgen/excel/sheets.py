@@ -101,6 +101,9 @@ def expand_sheet_loops(
         if loop is None:
             raise renderer.template_error(where, "write {%sheet for x in list %}")
         items = loop_items(renderer, loop["expr"], ctx, where)
+        if len(wb.worksheets) + len(items) > renderer.limits.xlsx_sheets:
+            msg = f"the workbook would get more than {renderer.limits.xlsx_sheets} sheets"
+            raise renderer.template_error(where, f"{msg} (limits.xlsx_sheets)")
         if not items:
             wb.remove(ws)
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,11 +16,12 @@ from typing import Any
 from docgen._version import __version__
 from docgen.case.checks import run_checks
 from docgen.case.model import Case
-from docgen.errors import Advisory, CaseError, Issue, TemplateError
+from docgen.errors import Advisory, CaseError, Issue, RenderError, TemplateError
+from docgen.limits import WorkerTimeout, run_in_worker
 from docgen.loading import load_model, sort_issues
 from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
-from docgen.pack.plan import Plan, make_plan
+from docgen.pack.plan import Job, Plan, make_plan
 from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
@@ -168,13 +169,50 @@ def _render_all(
     result: BuildResult,
     on_document: Progress | None,
 ) -> None:
-    for job in plan.jobs:
-        data = renderer.render(job)
-        renderer.done.append((job, stage.write(job.path, data)))
-        record = job.record(job.path, data)
-        result.documents.append(record)
-        if on_document:
-            on_document(record)
+    """Render every job in a bounded worker (docgen/limits.py); stage what comes back."""
+    limits = renderer.limits
+    combined = {j.spec.combine for j in plan.jobs if j.spec.combine}
+
+    def produce() -> Iterator[tuple[str, int, Any]]:
+        for index, job in enumerate(plan.jobs):
+            yield "start", index, None
+            data = renderer.render(job)
+            if job.spec.kind in combined:  # a print file reads it back later in this worker
+                renderer.done.append((job, renderer.keep(job, data)))
+            yield "done", index, data
+        yield "warnings", -1, renderer.warnings
+
+    current: Job | None = None
+    done: list[tuple[Job, Path]] = []
+    try:
+        for what, index, payload in run_in_worker(
+            produce, seconds=limits.render_seconds, memory_mb=limits.render_memory_mb
+        ):
+            if what == "warnings":
+                renderer.warnings = payload
+                continue
+            current = plan.jobs[index]
+            if what == "done":
+                done.append((current, stage.write(current.path, payload)))
+                record = current.record(current.path, payload)
+                result.documents.append(record)
+                if on_document:
+                    on_document(record)
+    except WorkerTimeout:
+        where = _template_name(current)
+        msg = (
+            f"{where}: rendering took longer than {limits.render_seconds:g} s "
+            "(limits.render_seconds) and was stopped; nothing was written"
+        )
+        hint = "a template loops too much, or the case is very large"
+        raise RenderError(msg, hint=hint) from None
+    renderer.done = done
+
+
+def _template_name(job: Job | None) -> str:
+    if job is None:
+        return "the build"
+    return job.template.name if job.template is not None else job.spec.kind
 
 
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from typing import Any
 from docgen.case.model import Applicant, Case
 from docgen.errors import Issue, TemplateError
 from docgen.settings import DocumentSpec, Settings, find_template
-from docgen.templates.context import applicant_context, member_context
+from docgen.templates.context import applicant_context, case_context, member_context
 
 
 @dataclass
@@ -128,7 +128,13 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
             jobs.append(Job(spec, None, spec.output, base))
         elif spec.for_ == "case":
             jobs.append(
-                Job(spec, template, spec.output, base, expected_texts=[case.organisation.name])
+                Job(
+                    spec,
+                    template,
+                    spec.output,
+                    case_context(base),
+                    expected_texts=[case.organisation.name],
+                )
             )
         elif spec.for_ == "panel":
             if not case.panel:

@@ -56,13 +56,21 @@ class Renderer:
         self.case = case
         self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
         self.template_version = settings.template_version
+        self.limits = settings.limits
         self.created = created
         self.compiled: dict[Path, CompiledTemplate] = {}
         self.done: list[tuple[Job, Path]] = []
         self.warnings: list[str] = []
         self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-        self.xlsx_env = make_env(autoescape=False)
+        self.xlsx_env = make_env(autoescape=False, limits=self.limits)
         self._scratch = tempfile.TemporaryDirectory(prefix="docgen-templates-")
+
+    def keep(self, job: Job, data: bytes) -> Path:
+        """Keep a copy of a rendered document for a print file made later in this build."""
+        path = Path(self._scratch.name) / "kept" / job.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
 
     def close(self) -> None:
         """Remove the scratch copies of templates."""
@@ -79,7 +87,8 @@ class Renderer:
             return self._xlsx(job, job.template)
         if job.spec.for_ == "applicant":
             return self._many(job.template).render({**job.context, "logo": None})
-        data = render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
+        env = make_env(autoescape=True, limits=self.limits)
+        data = render_docx(job.template, job.context, env, logo=self.logo)
         return normalise_package(data, self.stamp)
 
     def _many(self, template: Path) -> CompiledTemplate:
@@ -91,7 +100,8 @@ class Renderer:
             if self.logo is not None:
                 embed_logo(clean, self.logo)
             clean.write_bytes(normalise_package(clean.read_bytes(), self.stamp))
-            tpl = CompiledTemplate(clean, make_env(autoescape=True), name=template.name)
+            env = make_env(autoescape=True, limits=self.limits)
+            tpl = CompiledTemplate(clean, env, name=template.name)
             self.compiled[template] = tpl
         return tpl
 
@@ -108,7 +118,7 @@ class Renderer:
         result = fill_workbook(
             template,
             job.context,
-            make_env(autoescape=False),
+            make_env(autoescape=False, limits=self.limits),
             charts=job.spec.charts,
             metadata=metadata,
             created=self.created,

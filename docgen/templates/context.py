@@ -2,6 +2,11 @@
 
 The context is plain data (dicts, lists, strings, numbers, dates) so that Word and
 Excel templates, ``docgen templates list`` and the tests all see the same names.
+
+Each document's context holds only what its recipient may see, whatever its template
+prints: no context carries the list of applicants. A document made once per case (the
+posting is public) knows how many applied; a panel member's scoresheet knows the rows
+of its own sheet (an external member's: ids only); a letter knows its own applicant.
 """
 
 from __future__ import annotations
@@ -67,8 +72,7 @@ def _position(case: Case, settings: Settings) -> dict[str, Any]:
 
 def base_context(case: Case, settings: Settings, *, today: dt.date | None = None) -> dict[str, Any]:
     """The context every document shares."""
-    applicants = [_applicant(a) for a in case.applicants]
-    active = [a for a in applicants if a["outcome"] != "withdrawn"]
+    active = [a for a in case.applicants if a.outcome != "withdrawn"]
     org = case.organisation.model_dump()
     org["sector_text"] = settings.labels["sector"][case.organisation.sector]
     org["public"] = case.organisation.sector in ("region", "kommune")
@@ -85,10 +89,9 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
             **case.interview.model_dump(exclude={"criteria", "scale", "slots"}),
             "slots": _slots(case),
         },
-        "applicants": active,
-        "applicant_count": len(applicants),
-        "interviewed_count": sum(1 for a in active if a["interviewed"]),
-        "hired": [a for a in active if a["outcome"] == "hired"],
+        "applicant_count": len(case.applicants),
+        "interviewed_count": sum(1 for a in active if a.interviewed),
+        "hired_count": sum(1 for a in active if a.outcome == "hired"),
         "decision": case.decision.model_dump(),
         "retention": {
             "months": retention_months(case, settings),
@@ -154,10 +157,19 @@ def sheet_applicants(case: Case, member: PanelMember) -> list[dict[str, Any]]:
     ]
 
 
+_LETTERS_ONLY = ("decision",)
+"""Base names only letters get: the decision describes the hired person."""
+
+
+def case_context(base: dict[str, Any]) -> dict[str, Any]:
+    """Context of a document made once per case (the posting is public)."""
+    return {k: v for k, v in base.items() if k not in _LETTERS_ONLY}
+
+
 def member_context(base: dict[str, Any], case: Case, member: PanelMember) -> dict[str, Any]:
-    """Context of a document made for one panel member."""
+    """Context of a document made for one panel member (its own rows, nothing more)."""
     return {
-        **base,
+        **case_context(base),
         "member": member.model_dump(),
         "pseudonymised": member.external,
         "sheet_applicants": sheet_applicants(case, member),
@@ -168,12 +180,11 @@ def applicant_context(
     base: dict[str, Any], applicant: Applicant, variant: str | None
 ) -> dict[str, Any]:
     """Context of a document made for one applicant (it carries no other applicant's data)."""
-    ctx = {k: v for k, v in base.items() if k not in ("applicants", "hired", "interview")}
+    ctx = {k: v for k, v in base.items() if k != "interview"}
     ctx["interview"] = {k: v for k, v in base["interview"].items() if k != "slots"}
     ctx["applicant"] = _applicant(applicant)
     ctx["applicant"]["slot"] = next(
         (s for s in base["interview"]["slots"] if s["applicant"] == applicant.id), None
     )
     ctx["variant"] = variant
-    ctx["hired_count"] = len(base["hired"])
     return ctx

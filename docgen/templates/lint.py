@@ -35,7 +35,9 @@ from lxml import etree
 
 from docgen.errors import Issue
 from docgen.jinja import make_env
+from docgen.limits import Limits
 from docgen.settings import Settings
+from docgen.templates.bounds import package_problems
 from docgen.templates.findings import Finding, Knowledge, shorten
 from docgen.templates.variables import Node, Variable, name_tree, template_variables
 from docgen.templates.vocabulary import KINDS, RENDER_EXTRAS
@@ -43,8 +45,6 @@ from docgen.templates.vocabulary import KINDS, RENDER_EXTRAS
 WORD_SUFFIXES = (".docx", ".docm", ".dotx", ".dotm")
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xltx", ".xltm")
 MACRO_SUFFIXES = (".docm", ".dotm", ".xlsm", ".xltm")
-MAX_ENTRIES = 5000
-MAX_UNPACKED = 200_000_000
 _R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 _JINJA = re.compile(r"\{\{|\{%|\{#")
@@ -114,7 +114,7 @@ def lint_templates(
                                 "template not found in any template folder"))
             continue
         issues.extend(lint_file(used.path, used.relative, list(used.contexts),
-                                list(used.kinds), variables))
+                                list(used.kinds), variables, limits=settings.limits))
     return issues
 
 
@@ -148,8 +148,13 @@ def knowledge(variables: list[Variable], kind: str, doc_kinds: list[str], *,
 
 
 def lint_file(path: Path, rel: str, kinds: list[str], doc_kinds: list[str],
-              variables: list[Variable] | None = None) -> list[Issue]:
-    """Check one template file for the given context kinds; return its problems."""
+              variables: list[Variable] | None = None, *,
+              limits: Limits | None = None) -> list[Issue]:
+    """Check one template file for the given context kinds; return its problems.
+
+    The file's size and structure are checked first (:mod:`docgen.templates.bounds`):
+    nothing else reads a file that fails them.
+    """
     variables = variables if variables is not None else template_variables()
     issues: list[Issue] = []
     suffix = path.suffix.lower()
@@ -165,9 +170,9 @@ def lint_file(path: Path, rel: str, kinds: list[str], doc_kinds: list[str],
                                f"cannot be opened as a {kind} file (is it saved in the "
                                f"{'.docx' if kind == 'Word' else '.xlsx'} format?)")]
     with archive:
-        infos = archive.infolist()
-        if len(infos) > MAX_ENTRIES or sum(i.file_size for i in infos) > MAX_UNPACKED:
-            return [*issues, Issue(rel, None, None, "file", "the file is too large to check")]
+        problems = package_problems(path, limits or Limits(), excel=suffix in EXCEL_SUFFIXES)
+        if problems:
+            return [*issues, *(Issue(rel, None, None, "file", p) for p in problems)]
         issues.extend(_as_issues(rel, list(_package(archive))))
         findings: list[Finding] = []
         for kind in kinds:

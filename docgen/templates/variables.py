@@ -78,8 +78,6 @@ _MODELS: dict[str, type[BaseModel]] = {
     "panel[]": cm.PanelMember,
     "member": cm.PanelMember,
     "interview": cm.Interview,
-    "applicants[]": cm.Applicant,
-    "hired[]": cm.Applicant,
     "applicant": cm.Applicant,
     "decision": cm.Decision,
     "retention": cm.Retention,
@@ -304,7 +302,12 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
     from docgen.case.starter import starter_path  # noqa: PLC0415
     from docgen.errors import CaseError  # noqa: PLC0415
     from docgen.loading import load_model  # noqa: PLC0415
-    from docgen.templates.context import applicant_context, base_context, member_context  # noqa: PLC0415
+    from docgen.templates.context import (  # noqa: PLC0415
+        applicant_context,
+        base_context,
+        case_context,
+        member_context,
+    )
 
     settings = settings or sm.load_settings()
     case, _, issues = load_model(starter_path(), cm.Case, display_name="configs/starter-case.yaml")
@@ -312,7 +315,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         raise CaseError("The shipped starter case does not validate.", issues)
     base = base_context(case, settings, today=dt.date(2026, 1, 1))
     return {
-        "case": [base],
+        "case": [case_context(base)],
         "panel": [member_context(base, case, m) for m in case.panel],
         "applicant": [
             applicant_context(base, a, v)

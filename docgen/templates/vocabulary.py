@@ -73,14 +73,9 @@ DERIVED: dict[str, tuple[str, str]] = {
     ),
     "interview.slots": ("list of groups", "The interview schedule, sorted by start time."),
     **{f"interview.slots[].{k}": v for k, v in _SLOT.items()},
-    "applicants": (
-        "list of groups", "The applicants who have not withdrawn, in the case file's order."
-    ),
-    "applicants[].first_name": ("text", "The first word of the applicant's name."),
     "applicant_count": ("whole number", "Number of applicants, withdrawn ones included."),
     "interviewed_count": ("whole number", "Number of applicants (not withdrawn) interviewed."),
-    "hired": ("list of groups", "The hired applicants (the same fields as applicants)."),
-    "hired[].first_name": ("text", "The first word of the hired person's name."),
+    "hired_count": ("whole number", "Number of hired applicants."),
     "retention": ("group", "How long applications are kept."),
     "retention.months": (
         "whole number",
@@ -162,7 +157,6 @@ DERIVED: dict[str, tuple[str, str]] = {
     "variant": (
         "text or empty", "The letter variant: 'interviewed', 'not-interviewed' or empty."
     ),
-    "hired_count": ("whole number", "Number of hired applicants."),
 }
 """Names :mod:`docgen.templates.context` computes, with their type and description."""
 
@@ -178,6 +172,8 @@ RENDER_EXTRAS: dict[str, tuple[str, str, Shape]] = {
 
 CASE_FIELDS_ELSEWHERE: dict[str, str] = {
     "reference": "case.reference",
+    "applicants": "applicant (a letter's own applicant only), sheet_applicants (a "
+    "scoresheet's rows), applicant_count; no document gets the whole list",
     "interview.slots": "interview.slots (with end times), applicant.slot, "
     "sheet_applicants[].slot",
     "interview.criteria": "criteria (completed from the configuration)",
@@ -194,6 +190,6 @@ CASE_FIELDS_ELSEWHERE: dict[str, str] = {
 
 CASE_ALIASES: dict[str, tuple[str, ...]] = {
     "panel[]": ("panel[]", "member"),
-    "applicants[]": ("applicants[]", "applicant", "hired[]"),
+    "applicants[]": ("applicant",),
 }
 """Case list items that also appear as a single group in a per-recipient context."""

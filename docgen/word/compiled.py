@@ -350,7 +350,7 @@ class CompiledTemplate:
         except TemplateRenderError:
             raise
         except Exception as exc:
-            raise render_failure(exc, self.name, part.name, part.env.source, context) from exc
+            raise render_failure(exc, self.name, part.name, part.env.source) from exc
         if part.kind == "body":
             return self._finish_body(helper, part, xml)
         data = xml.encode(part.encoding)

@@ -8,16 +8,16 @@ template's own text, never a value from the context: it may be health data.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Final
+from typing import Final
 
 from docxtpl.inline_image import InlineImage
 from jinja2.exceptions import TemplateError
 
 from docgen.errors import RenderError
-from docgen.jinja import NoneValueError
+from docgen.redaction import template_message
 
 __all__ = [
     "TemplateRenderError",
@@ -25,7 +25,6 @@ __all__ = [
     "check_context",
     "near",
     "raised_by_docxtpl_objects",
-    "redact",
     "render_failure",
     "template_lineno",
 ]
@@ -107,33 +106,6 @@ def near(source: str, lineno: int | None) -> str | None:
     return text or None
 
 
-def _strings(value: object, depth: int = 0) -> Iterator[str]:
-    """Every string value in a context (values of dicts, items of lists …; not keys)."""
-    if depth > 50:  # noqa: PLR2004
-        return
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _strings(item, depth + 1)
-    elif isinstance(value, list | tuple | set | frozenset):
-        for item in value:
-            yield from _strings(item, depth + 1)
-
-
-def redact(message: str, context: Mapping[str, Any]) -> str:
-    """Remove quoted context strings from a Jinja message.
-
-    Jinja quotes the missing key of ``{{ table[applicant.name] }}`` in its message; the
-    key may be a value from the case.
-    """
-    for text in sorted(set(_strings(context)), key=len, reverse=True):
-        for quoted in (repr(text), f'"{text}"'):
-            if quoted in message:
-                message = message.replace(quoted, "'…'")
-    return message
-
-
 def check_context(value: object, template: str, depth: int = 0) -> None:
     """Refuse values the fast path cannot render (looks inside dicts, lists, tuples)."""
     if depth > 50:  # noqa: PLR2004
@@ -158,20 +130,15 @@ def check_context(value: object, template: str, depth: int = 0) -> None:
         )
 
 
-def render_failure(
-    exc: Exception, template: str, part: str, source: str, context: Mapping[str, Any]
-) -> TemplateRenderError:
+def render_failure(exc: Exception, template: str, part: str, source: str) -> TemplateRenderError:
     """Turn what rendering a part raised into an error that carries no context value.
 
-    Jinja's own messages are redacted; a filter's or value's message may quote the value,
-    so only its type is reported.
+    The message keeps only words written in the template (:mod:`docgen.redaction`);
+    the context is not consulted, so a value changed on its way into a message (cut,
+    or with text appended) cannot slip through either.
     """
     lineno = template_lineno(exc)
-    if isinstance(exc, TemplateError):
-        message = redact(exc.message or type(exc).__name__, context)
-    elif isinstance(exc, NoneValueError):
-        message = str(exc)
-    elif raised_by_docxtpl_objects(exc):
+    if not isinstance(exc, TemplateError) and raised_by_docxtpl_objects(exc):
         return UnsupportedFeatureError(
             template,
             part,
@@ -179,6 +146,5 @@ def render_failure(
             lineno=lineno,
             hint="render this template with docxtpl.DocxTemplate instead",
         )
-    else:
-        message = f"{type(exc).__name__} while rendering"
+    message = template_message(exc, source)
     return TemplateRenderError(template, part, message, lineno=lineno, near=near(source, lineno))
