@@ -75,6 +75,9 @@ class Limits(BaseModel):
     max_documents: int = Field(
         5_000, ge=1, description="Most documents one build may make (panel × applicants …)."
     )
+    max_sheets: int = Field(
+        500, ge=1, description="Most applicant sheets in all scoresheets of a build together."
+    )
     zip_bytes: int = Field(
         200_000_000, ge=1_000_000, description="Bytes a .docx/.xlsx may inflate to."
     )

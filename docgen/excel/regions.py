@@ -25,6 +25,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.errors import RenderError
 from docgen.excel.cells import LoopInfo, Renderer, fit_row_heights, has_jinja
 from docgen.excel.refs import Block, Home, Resolver, RowMap, join_spans, rewrite_expression
 from docgen.excel.refs import rewrite_formula as _rewrite_formula
@@ -76,9 +77,8 @@ def loop_items(renderer: Renderer, expr: str, ctx: Mapping[str, Any], where: str
     items = list(value)
     bound = renderer.limits.xlsx_rows
     if len(items) > bound:
-        raise renderer.template_error(
-            where, f"the loop repeats more than {bound:,} times (limits.xlsx_rows)"
-        )
+        msg = f"{renderer.name}: {where}: the loop repeats more than {bound:,} times"
+        raise RenderError(f"{msg} (limits.xlsx_rows)")
     return items
 
 

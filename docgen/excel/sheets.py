@@ -20,6 +20,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
+from docgen.errors import RenderError
 from docgen.excel.cells import LoopInfo, Renderer
 from docgen.excel.regions import FOR_RE, directives, loop_items
 
@@ -102,8 +103,9 @@ def expand_sheet_loops(
             raise renderer.template_error(where, "write {%sheet for x in list %}")
         items = loop_items(renderer, loop["expr"], ctx, where)
         if len(wb.worksheets) + len(items) > renderer.limits.xlsx_sheets:
-            msg = f"the workbook would get more than {renderer.limits.xlsx_sheets} sheets"
-            raise renderer.template_error(where, f"{msg} (limits.xlsx_sheets)")
+            bound = renderer.limits.xlsx_sheets
+            msg = f"{renderer.name}: {where}: the workbook would get more than {bound} sheets"
+            raise RenderError(f"{msg} (limits.xlsx_sheets)")
         if not items:
             wb.remove(ws)
             continue

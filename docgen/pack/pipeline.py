@@ -20,6 +20,7 @@ from docgen.errors import Advisory, CaseError, Issue, RenderError, TemplateError
 from docgen.limits import WorkerTimeout, run_in_worker
 from docgen.loading import load_model, sort_issues
 from docgen.output.staging import Staging
+from docgen.pack.budget import check_budget
 from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Job, Plan, make_plan
 from docgen.pack.render import Renderer
@@ -95,7 +96,8 @@ def validate(
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
-    make_plan(checked.case, settings, base_context(checked.case, settings))
+    plan = make_plan(checked.case, settings, base_context(checked.case, settings))
+    check_budget(plan, settings.limits, case_path)
     return checked
 
 
@@ -133,6 +135,7 @@ def build(
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
     soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
     plan: Plan = make_plan(case, settings, base_context(case, settings))
+    check_budget(plan, settings.limits, case_path)
     result = BuildResult(
         out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
     )

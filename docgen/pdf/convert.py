@@ -300,7 +300,7 @@ def _verify_all(chunks: list[_Chunk]) -> dict[PdfJob, Path]:
     if bad:
         raise ConversionError(
             _listing("PDF conversion failed for:", bad),
-            hint="open the document in LibreOffice to see what goes wrong; no PDF was written.",
+            hint="open the document in LibreOffice to see what goes wrong; nothing was written.",
         )
     return made
 
