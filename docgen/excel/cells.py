@@ -122,6 +122,9 @@ class Renderer:
         The message keeps only words written in the template (:mod:`docgen.redaction`).
         """
         message = template_message(exc, source)
+        text = " ".join(source.split())
+        if text:  # the template's own text, to find the expression; never a value
+            message += f" (in: {text if len(text) <= 80 else text[:79] + '…'})"
         if isinstance(exc, TemplateSyntaxError | UndefinedError | SecurityError):
             return self.template_error(where, message)
         return RenderError(f"{self.name}: {where}: {message}")

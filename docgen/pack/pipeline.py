@@ -175,6 +175,9 @@ def _render_all(
     """Render every job in a bounded worker (docgen/limits.py); stage what comes back."""
     limits = renderer.limits
     combined = {j.spec.combine for j in plan.jobs if j.spec.combine}
+    if any(j.template is not None and j.template.suffix.lower() == ".xlsx" for j in plan.jobs):
+        # Imported here, not in the worker, so that later builds in this process reuse it.
+        import docgen.excel.fill  # noqa: F401, PLC0415
 
     def produce() -> Iterator[tuple[str, int, Any]]:
         for index, job in enumerate(plan.jobs):
