@@ -88,7 +88,7 @@ def template_message(exc: BaseException, source: str) -> str:
     if isinstance(exc, RecursionError):
         return "the template recursed too deeply (a macro calling itself?)"
     if isinstance(exc, MemoryError):
-        return "the template needed more memory than a build may use"
+        return "the template needed more memory than a build may use (limits.render_memory_mb)"
     if isinstance(exc, OverflowError):
         return "a number in the template grew too large"
     if isinstance(exc, ZeroDivisionError):

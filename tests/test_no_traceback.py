@@ -114,3 +114,14 @@ def test_a_case_too_big_to_build_stops_before_rendering(tmp_path: Path) -> None:
     assert "4,488 applicant sheets" in result.output
     assert "limits.max_sheets" in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_running_out_of_memory_while_rendering_names_the_template(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _break_rendering(monkeypatch, MemoryError())
+    result = _build(tmp_path)
+    assert result.exit_code == 1
+    assert "stillingsopslag.docx: rendering needed more memory than 512 MB" in result.output
+    assert "limits.render_memory_mb" in result.output
+    assert "internal error" not in result.output

@@ -182,7 +182,14 @@ def _render_all(
     def produce() -> Iterator[tuple[str, int, Any]]:
         for index, job in enumerate(plan.jobs):
             yield "start", index, None
-            data = renderer.render(job)
+            try:
+                data = renderer.render(job)
+            except MemoryError:  # outside a template (the engine, a library): still bounded
+                msg = (
+                    f"{_template_name(job)}: rendering needed more memory than "
+                    f"{limits.render_memory_mb} MB (limits.render_memory_mb); nothing was written"
+                )
+                raise RenderError(msg) from None
             if job.spec.kind in combined:  # a print file reads it back later in this worker
                 renderer.done.append((job, renderer.keep(job, data)))
             yield "done", index, data
