@@ -75,7 +75,8 @@ def test_word_template_bombs_stop_with_the_template_named(tmp_path: Path, bomb: 
 
 def test_a_loop_bomb_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     docx_template(tmp_path / "tpl/docx/p.docx",
-                  "{% for i in range(10000) %}{% for j in range(10000) %}{% endfor %}{% endfor %}")
+                  "{% for i in range(10000) %}{% for j in range(10000) %}"
+                  "{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}")
     started = time.monotonic()
     result = _build(tmp_path, POSTING, render_seconds=2)
     elapsed = time.monotonic() - started

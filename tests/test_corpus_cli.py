@@ -20,8 +20,8 @@ TEMPLATES = {
     "docx value as key": ("docx/a.docx", "applicant", "{{ {}[applicant.reason ~ '!'] }}"),
     "xlsx value through a filter": ("xlsx/s.xlsx", "panel", "{{ sheet_applicants[0].label|dato }}"),
     "docx loop bomb": ("docx/a.docx", "applicant",
-                       "{% for i in range(9999) %}{% for j in range(9999) %}{% endfor %}"
-                       "{% endfor %}"),
+                       "{% for i in range(9999) %}{% for j in range(9999) %}"
+                       "{% for k in range(9999) %}{% endfor %}{% endfor %}{% endfor %}"),
 }
 
 
