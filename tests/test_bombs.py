@@ -16,7 +16,7 @@ from click.testing import CliRunner
 from hostile_kit import SENTINEL_CASE, config, docx_template, xlsx_template
 
 from docgen.cli import main
-from docgen.limits import LimitError, Limits, check_zip
+from docgen.limits import LimitError, Limits, check_zip, forking
 
 POSTING = {"kind": "posting", "template": "docx/p.docx", "output": "p.docx", "for": "case"}
 SHEET = {"kind": "scoresheet", "template": "xlsx/s.xlsx", "output": "s/{id}_{slug}.xlsx",
@@ -65,6 +65,8 @@ WORD_BOMBS = {
 @pytest.mark.parametrize("bomb", WORD_BOMBS, ids=list(WORD_BOMBS))
 def test_word_template_bombs_stop_with_the_template_named(tmp_path: Path, bomb: str) -> None:
     text, words = WORD_BOMBS[bomb]
+    if "memory" in bomb and not forking():
+        pytest.skip("only the worker's memory limit stops this one (Linux)")
     docx_template(tmp_path / "tpl/docx/p.docx", text)
     started = time.monotonic()
     result = _build(tmp_path, POSTING)
