@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -11,7 +12,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import Issue
-from docgen.yamlio import Loaded, SourceMap, format_path, load_yaml
+from docgen.yamlio import Loaded, SourceMap, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -100,16 +101,51 @@ def _message(model: type[BaseModel], err: Any) -> str:
     return str(err["msg"])
 
 
+# Which ids name the items of which list: the case's own pseudonyms, never a name.
+_IDS = {"panel": re.compile(r"^P[0-9]{1,3}$"), "applicants": re.compile(r"^A[0-9]{2,3}$")}
+
+
+def label_path(path: tuple[str | int, ...], data: Any) -> str:
+    """Format ``path`` with each list item's id beside its index: ``panel[3] (P4).name``.
+
+    Ids (``A07``, ``P4``) are the case's pseudonyms, made to appear in file names and
+    the manifest; anything else an item holds is never shown.
+    """
+    out = ""
+    node = data
+    parent: str | int | None = None
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = node.get("id") if isinstance(node, dict) else None
+            pattern = _IDS.get(parent) if isinstance(parent, str) else None
+            if pattern and isinstance(ident, str) and pattern.match(ident.strip()):
+                out += f" ({ident.strip()})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+        parent = part
+    return out
+
+
 def issues_from_validation(
-    model: type[BaseModel], errors: list[Any], source: SourceMap, filename: str
+    model: type[BaseModel],
+    errors: list[Any],
+    source: SourceMap,
+    filename: str,
+    data: Any = None,
 ) -> list[Issue]:
-    """Turn pydantic's errors (``exc.errors()``) into located issues, never echoing a value."""
+    """Turn pydantic's errors (``exc.errors()``) into located issues, never echoing a value.
+
+    With ``data`` (the loaded file), list items are named by their id as well.
+    """
     out = []
     for err in errors:
         loc = tuple(err["loc"])
         prefer_key = err["type"] == "extra_forbidden"
         line, col = source.locate(loc, prefer_key=prefer_key)
-        out.append(Issue(filename, line, col, format_path(loc), _message(model, err)))
+        out.append(Issue(filename, line, col, label_path(loc, data), _message(model, err)))
     return out
 
 
@@ -133,7 +169,7 @@ def load_model(
         result = model.model_validate(loaded.data)
     except ValidationError as e:
         errors = e.errors(include_input=False, include_url=False)
-        issues.extend(issues_from_validation(model, errors, loaded.source, name))
+        issues.extend(issues_from_validation(model, errors, loaded.source, name, loaded.data))
         return None, loaded, sort_issues(issues)
     if issues:
         return None, loaded, sort_issues(issues)

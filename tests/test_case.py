@@ -51,7 +51,7 @@ def test_values_keep_their_written_form(tmp_path: Path) -> None:
         ("  deadline: 2026-10-01", "  deadline: 1. oktober",
          "case.yaml:3:13: dates.deadline: must be a date written YYYY-MM-DD, e.g. 2026-11-22"),
         ("    lived_experience: yes", "    lived_experience: måske",
-         "case.yaml:33:23: panel[0].lived_experience: must be yes or no (true/false, ja/nej)"),
+         "case.yaml:33:23: panel[0] (P1).lived_experience: must be yes or no (true/false, ja/nej)"),
         ("  place: Huset\n", "",
          "case.yaml:19:3: position.place: is required"),
         ("  name: Testhuset & Co", "  name: &navn Testhuset",
@@ -124,7 +124,8 @@ def test_cross_field_checks(tmp_path: Path) -> None:
     text += "  - id: A01\n    name: Bo\n"
     found = problems(tmp_path, text)
     assert "case.yaml:36:19: interview.slots[0].applicant: no applicant has id 'A09'" in found
-    assert "case.yaml:40:9: applicants[1].id: id 'A01' is already used by applicants[0]" in found
+    assert ("case.yaml:40:9: applicants[1] (A01).id: id 'A01' is already used by "
+            "applicants[0]") in found
 
 
 def test_retention_over_36_months_is_an_error(tmp_path: Path) -> None:

@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.case.consistency import check_consistency
 from docgen.case.effective import effective_criteria, retention_months
 from docgen.case.model import Case
 from docgen.errors import Advisory, Issue
+from docgen.loading import label_path
 from docgen.settings import Settings
 from docgen.yamlio import Path_, SourceMap, format_path
 
@@ -28,10 +30,12 @@ class _Checker:
         self.source = source
         self.name = name
         self.found = Findings()
+        # Plain data, so that list items can be named by their id (``panel[3] (P4)``).
+        self.data = case.model_dump(mode="json")
 
     def _issue(self, path: Path_, message: str, *, key: bool = False) -> Issue:
         line, col = self.source.locate(path, prefer_key=key)
-        return Issue(self.name, line, col, format_path(path), message)
+        return Issue(self.name, line, col, label_path(path, self.data), message)
 
     def error(self, path: Path_, message: str, *, key: bool = False) -> None:
         self.found.errors.append(self._issue(path, message, key=key))
@@ -50,6 +54,7 @@ def run_checks(
     _check_values(c, case_path)
     _check_guide(c)
     _check_letters(c)
+    check_consistency(case, c.advise)
     return c.found
 
 

@@ -8,56 +8,28 @@ field is a yes/no field.
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
-_TRUE = {"true", "yes", "ja", "y", "on"}
-_FALSE = {"false", "no", "nej", "n", "off"}
-
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
-        msg = "must be a date written YYYY-MM-DD, e.g. 2026-11-22"
-        raise ValueError(msg)
-    return value
-
-
-def _iso_datetime(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATETIME.match(value.strip()):
-        msg = "must be a date and time written YYYY-MM-DD HH:MM, e.g. 2026-10-12 09:00"
-        raise ValueError(msg)
-    return value
-
-
-def _yes_no(value: Any) -> Any:
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        msg = "must be yes or no (true/false, ja/nej)"
-        raise ValueError(msg)
-    return value
-
-
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Line = Annotated[str, Field(min_length=1, max_length=200)]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ]{8,16}$", examples=["+45 12 34 56 78"])]
-Email = Annotated[
-    str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", examples=["navn@eksempel.dk"])
-]
-PanelId = Annotated[str, Field(pattern=r"^P[0-9]{1,3}$", examples=["P1"])]
-ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,3}$", examples=["A07"])]
-Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", examples=["recovery"])]
+from docgen.case.values import (
+    EMPLOYMENT_FORM,
+    OUTCOME,
+    PEER_EDUCATION,
+    SECTOR,
+    WORKING_TIME,
+    ApplicantId,
+    Clock,
+    Date,
+    DateTime,
+    Email,
+    Line,
+    PanelId,
+    Phone,
+    Slug,
+    Text,
+    YesNo,
+)
 
 
 class Model(BaseModel):
@@ -95,7 +67,7 @@ class Organisation(Model):
 
     name: Line = Field(description="The organisation's name as it should appear on the letterhead.")
     unit: Line | None = Field(None, description="The unit, team or department that hires.")
-    sector: Literal["region", "kommune", "private"] = Field(
+    sector: Annotated[Literal["region", "kommune", "private"], BeforeValidator(SECTOR)] = Field(
         description="'region' or 'kommune' (public employers: letters must give main reasons, "
         "forvaltningsloven § 22) or 'private' (private employers and NGOs)."
     )
@@ -138,7 +110,9 @@ class Position(Model):
     hours_per_week: float = Field(
         gt=0, le=48, description="Hours per week, e.g. 25 or 18.5 (the guide advises 12–37)."
     )
-    employment_form: Literal["ordinary", "fleksjob", "skaanejob"] = Field(
+    employment_form: Annotated[
+        Literal["ordinary", "fleksjob", "skaanejob"], BeforeValidator(EMPLOYMENT_FORM)
+    ] = Field(
         "ordinary",
         description="'ordinary', 'fleksjob' (for a person with a granted fleksjob) or "
         "'skaanejob' (wage-subsidised job for a person on early retirement pension).",
@@ -147,7 +121,9 @@ class Position(Model):
         description="Pay basis in Danish, e.g. 'Løn efter overenskomst mellem Danske Regioner "
         "og FOA'."
     )
-    working_times: list[Literal["day", "evening", "weekend"]] = Field(
+    working_times: list[
+        Annotated[Literal["day", "evening", "weekend"], BeforeValidator(WORKING_TIME)]
+    ] = Field(
         min_length=1, description="When the work happens: any of 'day', 'evening', 'weekend'."
     )
     working_times_note: Text | None = Field(
@@ -162,7 +138,10 @@ class Position(Model):
         "Afsluttet folkeskolens 9. klasse",
         description="The education asked for; by default completed 9th grade.",
     )
-    peer_education: Literal["required", "able-to-complete", "given-in-job", "not-required"] = Field(
+    peer_education: Annotated[
+        Literal["required", "able-to-complete", "given-in-job", "not-required"],
+        BeforeValidator(PEER_EDUCATION),
+    ] = Field(
         "not-required",
         description="Stance on peer education: 'required' (rarely a good requirement), "
         "'able-to-complete', 'given-in-job' or 'not-required'.",
@@ -175,8 +154,11 @@ class Dates(Model):
 
     posted: Date | None = Field(None, description="Date the posting is published.")
     deadline: Date = Field(description="Application deadline.")
-    deadline_time: Line | None = Field(
-        None, description="Time of day of the deadline, e.g. '12.00'."
+    deadline_time: Clock | None = Field(
+        None,
+        description="Time of day of the deadline: 12, 12.00, 12:00 or kl. 12 (printed "
+        "'kl. 12.00').",
+        examples=["12.00"],
     )
     interviews: list[Date] = Field(
         default_factory=list, description="Interview days (the slots may give exact times)."
@@ -253,7 +235,9 @@ class Applicant(Model):
     phone: Phone | None = Field(None, description="Phone number.")
     address: Address | None = Field(None, description="Postal address for the letter.")
     interviewed: YesNo = Field(False, description="Whether the applicant was interviewed.")
-    outcome: Literal["pending", "hired", "rejected", "withdrawn"] = Field(
+    outcome: Annotated[
+        Literal["pending", "hired", "rejected", "withdrawn"], BeforeValidator(OUTCOME)
+    ] = Field(
         "pending", description="'pending', 'hired', 'rejected' or 'withdrawn'."
     )
     consent_keep: YesNo = Field(
