@@ -106,8 +106,8 @@ MISTAKES = [
     ),
     pytest.param(
         "    email: aase@eksempel.dk", "    email: aase.eksempel.dk",
-        "case.yaml:43:12: applicants[0] (A01).email: is not a valid e-mail address: an "
-        "email address must have an @-sign; write it like navn@eksempel.dk",
+        "case.yaml:43:12: applicants[0] (A01).email: is not a valid e-mail address: it "
+        "needs one @ between the name and the domain; write it like navn@eksempel.dk",
         id="10-email",
     ),
     pytest.param(
@@ -208,6 +208,23 @@ def test_an_unclosed_quote_in_a_list_item_names_the_item(tmp_path: Path) -> None
 )
 def test_phone_numbers_as_hr_offices_write_them(tmp_path: Path, phone: str) -> None:
     assert report(tmp_path, vary("97 12 34 56 (hverdage 9-12)", phone)) == []
+
+
+@pytest.mark.parametrize(
+    ("email", "fix"),
+    [("aase@@eksempel.dk", "it needs one @ between the name and the domain"),
+     ("aase@eksempel", "the part after the @-sign is not valid. It should have a period"),
+     ("aa se@eksempel.dk", "invalid characters before the @-sign: SPACE"),
+     ("aase..berg@eksempel.dk", "cannot have two periods in a row")],
+)
+def test_email_addresses_that_are_wrong(tmp_path: Path, email: str, fix: str) -> None:
+    found = report(tmp_path, vary("aase@eksempel.dk", email))
+    assert len(found) == 1
+    assert found[0].startswith("case.yaml:43:12: applicants[0] (A01).email: is not a valid "
+                               "e-mail address: ")
+    assert fix in found[0]
+    assert found[0].endswith("; write it like navn@eksempel.dk")
+    assert email.split("@")[0] not in found[0]
 
 
 @pytest.mark.parametrize(

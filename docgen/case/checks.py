@@ -54,7 +54,12 @@ def run_checks(
     _check_values(c, case_path)
     _check_guide(c)
     _check_letters(c)
+    before = len(c.found.advisories)
     check_consistency(case, c.advise)
+    # In file order, so that a fresh starter reads as a list of lines to fill in.
+    c.found.advisories[before:] = sorted(
+        c.found.advisories[before:], key=lambda found: (found[1].line or 0, found[1].col or 0)
+    )
     return c.found
 
 

@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from docgen._version import __version__
+from docgen.cli.console import Console, console, no_color
 from docgen.errors import Advisory, DocgenError, Issue
 
 _CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -24,16 +25,26 @@ _TEMPLATES = click.option(
 )
 _STRICT = click.option("--strict", is_flag=True, help="Treat advice from the guide as errors.")
 
+COMMAND_ORDER = ("init", "validate", "build", "collect", "purge", "templates", "config", "schema")
+"""The commands in the order a hiring uses them; others (if any) follow alphabetically."""
 
-def _fail(error: DocgenError) -> None:
-    for line in error.lines():
-        click.secho(line, fg="red", err=True)
-    sys.exit(1)
+
+class OrderedGroup(click.Group):
+    """A group that lists its commands in the order of use, not alphabetically.
+
+    Names in ``COMMAND_ORDER`` that are not (yet) attached are skipped, so a command
+    added later slots into its place.
+    """
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        known = super().list_commands(ctx)
+        ordered = [name for name in COMMAND_ORDER if name in known]
+        return ordered + sorted(name for name in known if name not in ordered)
 
 
 def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:
     for _, issue in advisories:
-        click.secho(f"warning: {issue}", fg="yellow", err=True)
+        console().warn(str(issue))
 
 
 class _ProgressBar:
@@ -62,18 +73,33 @@ class _ProgressBar:
         self.active = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=OrderedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="docgen")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Make the whole hiring pack for a peer-support-worker post from one YAML case file.
 
     \b
-    Example:
-      docgen build samples/region-vest.yaml -o out/region-vest
+    Start a case, check it, build it:
+      docgen init case.yaml
+      docgen validate case.yaml
+      docgen build case.yaml -o out/case
+    \b
+    Or first try a complete example:
+      docgen init --example example.yaml
+      docgen build example.yaml -o out/example
     """
+    if no_color():
+        ctx.color = False
+    ctx.obj = Console(level=1 if verbose else -1 if quiet else 0)
 
 
-@main.command()
+@main.command(short_help="Build every document of a case into a folder.")
 @_CASE
 @click.option(
     "-o",
@@ -118,11 +144,13 @@ def build(
     from docgen.pack.pipeline import build as run  # noqa: PLC0415
 
     bar = _ProgressBar("converting to PDF")
+    out_ = console()
+    _sources(case, config, templates)
 
     def show(record: dict[str, Any]) -> None:
         if bar.active:
             return
-        click.echo(f"  {record['kind']:<18} {record['path']}")
+        out_.info(f"  {record['kind']:<18} {record['path']}")
 
     try:
         result = run(
@@ -136,18 +164,27 @@ def build(
         )
     except DocgenError as e:
         bar.close()
-        _fail(e)
-        return
+        out_.fail(e)
     bar.close()
     for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        out_.warn(warning)
     for skip in result.skipped:
-        click.echo(f"  skipped {skip['kind']}: {skip['reason']}")
+        out_.info(f"  skipped {skip['kind']}: {skip['reason']}")
     _advise(result.advisories)
-    click.echo(f"{len(result.documents)} documents written to {out} (see manifest.json)")
+    for note in result.notes:
+        out_.note(note)
+    out_.info(f"{len(result.documents)} documents written to {out} (see manifest.json)")
 
 
-@main.command()
+def _sources(case: Path, config: Path | None, templates: Path | None) -> None:
+    """With -v: which files the run reads."""
+    out_ = console()
+    out_.detail(f"case: {case}")
+    out_.detail(f"settings: the shipped defaults{f', then {config}' if config else ''}")
+    out_.detail(f"templates: {f'{templates}, then ' if templates else ''}the shipped templates")
+
+
+@main.command(short_help="Check a case as a build would, writing nothing.")
 @_CASE
 @_CONFIG
 @_TEMPLATES
@@ -161,19 +198,26 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
     """
     from docgen.pack.pipeline import validate as run  # noqa: PLC0415
 
+    out_ = console()
+    _sources(case, config, templates)
     try:
         checked = run(case, config=config, templates=templates, strict=strict)
     except DocgenError as e:
-        _fail(e)
-        return
+        out_.fail(e)
     _advise(checked.advisories)
+    for note in checked.notes:
+        out_.note(note)
+    for path in checked.planned:
+        out_.detail(f"  would write {path}")
     n = len(checked.advisories)
-    click.echo(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
+    out_.info(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
 
 
-# Tools for consultants and HR officers: starter case, JSON Schema, template list and lint.
+# Tools for consultants and HR officers: starter case, JSON Schema, templates, settings.
+from docgen.cli.settings import config  # noqa: E402
 from docgen.cli.tools import init, schema, templates  # noqa: E402
 
 main.add_command(init)
-main.add_command(schema)
 main.add_command(templates)
+main.add_command(config)
+main.add_command(schema)

@@ -16,6 +16,7 @@ from typing import Any
 from docgen._version import __version__
 from docgen.case.checks import run_checks
 from docgen.case.model import Case
+from docgen.case.starter import schema_note
 from docgen.errors import Advisory, CaseError, Issue, TemplateError
 from docgen.loading import load_model, sort_issues
 from docgen.output.staging import Staging
@@ -24,7 +25,7 @@ from docgen.pack.plan import Plan, make_plan
 from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
-from docgen.templates.context import base_context
+from docgen.templates.context import base_context, letter_date, letter_date_source
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -37,6 +38,8 @@ class Checked:
     path: Path
     sha256: str
     advisories: list[tuple[Advisory, Issue]]
+    notes: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -48,6 +51,7 @@ class BuildResult:
     skipped: list[dict[str, str]] = field(default_factory=list)
     advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
@@ -64,7 +68,8 @@ def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> 
         errors = sort_issues(errors)
         raise CaseError(_summary(errors), errors)
     digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
-    return Checked(case, case_path, digest, found.advisories)
+    notes = [n for n in (schema_note(case_path),) if n]
+    return Checked(case, case_path, digest, found.advisories, notes)
 
 
 def check_templates(settings: Settings) -> None:
@@ -94,8 +99,30 @@ def validate(
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
-    make_plan(checked.case, settings, base_context(checked.case, settings))
+    plan = make_plan(checked.case, settings, base_context(checked.case, settings))
+    checked.planned = [job.path for job in plan.jobs]
+    checked.notes.extend(_plan_notes(checked.case, plan))
     return checked
+
+
+_DATED = {"rejection-letter", "letters-print"}
+
+
+def _plan_notes(case: Case, plan: Plan) -> list[str]:
+    """What the user should know about the documents a plan makes."""
+    if not any(job.spec.kind in _DATED for job in plan.jobs):
+        return []
+    source = letter_date_source(case)
+    fix = "set dates.letters (or dates.recruitment_closed) in the case to choose the date"
+    if source == "today":
+        when = dt.date.today().isoformat()
+        return [f"the letters are dated today ({when}): the case gives neither "
+                f"dates.letters nor dates.recruitment_closed; {fix}"]
+    if source == "SOURCE_DATE_EPOCH":
+        when = letter_date(case).isoformat()
+        return [f"the letters are dated {when} from SOURCE_DATE_EPOCH: the case gives "
+                f"neither dates.letters nor dates.recruitment_closed; {fix}"]
+    return []
 
 
 def _created(case: Case) -> dt.datetime:
@@ -133,7 +160,10 @@ def build(
     soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
     plan: Plan = make_plan(case, settings, base_context(case, settings))
     result = BuildResult(
-        out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
+        out,
+        skipped=[s.as_dict() for s in plan.skipped],
+        advisories=checked.advisories,
+        notes=[*checked.notes, *_plan_notes(case, plan)],
     )
     created = _created(case)
     with Staging(out) as stage:

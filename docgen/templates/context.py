@@ -17,6 +17,18 @@ from docgen.settings import Scale, Settings
 BLANK_SHEET_ROWS = 6
 
 
+def letter_date_source(case: Case) -> str:
+    """Where the letters' date comes from: ``letters``, ``recruitment_closed``,
+    ``SOURCE_DATE_EPOCH`` or ``today``."""
+    if case.dates.letters:
+        return "letters"
+    if case.dates.recruitment_closed:
+        return "recruitment_closed"
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return "SOURCE_DATE_EPOCH"
+    return "today"
+
+
 def letter_date(case: Case, today: dt.date | None = None) -> dt.date:
     """The date printed on letters: the case's, else SOURCE_DATE_EPOCH, else today."""
     if case.dates.letters:
