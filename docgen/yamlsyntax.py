@@ -19,7 +19,7 @@ from docgen.errors import Issue
 
 _KEY = re.compile(r"^(?P<indent>\s*)(?P<dash>(?:-\s+)*)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)")
 _BARE_WORD = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_][A-Za-z0-9_-]*)(\s|$)")
-_Make = Callable[[tuple[int, int] | None, str], Issue]
+_Make = Callable[..., Issue]
 _ITEM_ID = re.compile(r"^\s*-\s+id\s*:\s*['\"]?(?P<id>[AP][0-9]{1,3})['\"]?\s*(#.*)?$")
 
 
@@ -144,10 +144,11 @@ def explain(error: yaml.MarkedYAMLError, text: str, name: str) -> Issue:
     at = _mark(error.problem_mark) or _mark(error.context_mark)
     opened = _mark(error.context_mark)
 
-    def issue(pos: tuple[int, int] | None, message: str) -> Issue:
+    def issue(pos: tuple[int, int] | None, message: str, field: str | None = None) -> Issue:
         if pos is None:
             return Issue(name, None, None, "", message)
-        return Issue(name, pos[0], pos[1], field_at(lines, pos[0]), message)
+        where = field_at(lines, pos[0]) if field is None else field
+        return Issue(name, pos[0], pos[1], where, message)
 
     tab = _first_tab(lines, at[0] if at else len(lines))
     if tab is not None and ("tab" in problem or "cannot start any token" in problem):
@@ -169,6 +170,8 @@ def explain(error: yaml.MarkedYAMLError, text: str, name: str) -> Issue:
         )
     if "mapping values are not allowed" in problem and at is not None:
         return _colon(lines, at, issue)
+    if ("expected key" in problem or "expected <block end>" in problem) and at is not None:
+        return _indentation(lines, at, issue)
     if tab is not None:
         return issue(tab, "a tab is used for indentation; use spaces, not tabs")
     detail = problem or context or "invalid YAML"
@@ -180,15 +183,46 @@ def _colon(lines: list[str], at: tuple[int, int], issue: _Make) -> Issue:
     line = lines[at[0] - 1]
     own = _KEY.match(line)
     if own is not None and line.index(":", own.start("key")) == at[1] - 1:
-        # The key on this line is fine: the text above ran on into it, lacking its colon.
+        # The key on this line is fine: the line above ran on into it. Either that line
+        # lacks its colon, or this one is indented further than its neighbours.
         above = _previous_content(lines, at[0])
-        if above is not None:
+        if above is not None and _KEY.match(lines[above - 1]) is None:
             return issue(
                 (above, _content_indent(lines[above - 1]) + 1),
                 "this line has no colon after its key; write 'key: value'",
+            )
+        if above is not None:
+            # Named as if it were lined up with the line above, as it was meant to be.
+            lined_up = list(lines)
+            lined_up[at[0] - 1] = " " * _indent(lines[above - 1]) + line.lstrip(" ")
+            return issue(
+                (at[0], _indent(line) + 1),
+                "this line is indented further than the line above; keys of the same "
+                "part start in the same column",
+                field_at(lined_up, at[0]),
             )
     return issue(
         at,
         "a colon followed by a space inside a text; put the whole text in quotes, "
         'e.g. key: "text: more text"',
+    )
+
+
+def _indentation(lines: list[str], at: tuple[int, int], issue: _Make) -> Issue:
+    """The parser expected the next key of a mapping and found something else."""
+    line = lines[at[0] - 1] if at[0] <= len(lines) else ""
+    where = (at[0], _indent(line) + 1)
+    if line.lstrip(" ").startswith("- "):
+        above = _previous_content(lines, at[0])
+        parent = field_at(lines, above).rpartition(".")[0] if above is not None else ""
+        return issue(
+            where,
+            "a list item ('- ') among 'key: value' lines; indent it under the key the "
+            "list belongs to",
+            parent,
+        )
+    return issue(
+        where,
+        "this line's indentation does not match the lines above; keys of the same part "
+        "start in the same column (use spaces)",
     )

@@ -292,3 +292,28 @@ def test_times_that_are_not_times(tmp_path: Path, written: str, fix: str) -> Non
 def test_slot_times_take_the_same_forms(tmp_path: Path, start: str) -> None:
     checked = validate(write_case(tmp_path, vary("2026-10-08 09:00", start)))
     assert checked.case.interview.slots[0].start.hour == 9
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("  tasks: [Samtaler]", "    tasks: [Samtaler]",
+         "case.yaml:22:5: position.tasks: this line is indented further than the line "
+         "above; keys of the same part start in the same column"),
+        ("  tasks: [Samtaler]", " tasks: [Samtaler]",
+         "case.yaml:22:2: position.tasks: this line's indentation does not match the lines "
+         "above; keys of the same part start in the same column (use spaces)"),
+        ("  tasks: [Samtaler]", "  tasks: [Samtaler]\n  - Møder",
+         "case.yaml:23:3: position: a list item ('- ') among 'key: value' lines; indent it "
+         "under the key the list belongs to"),
+    ],
+)
+def test_indentation_mistakes(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    assert report(tmp_path, vary(old, new)) == [expected]
+
+
+def test_a_tab_after_other_mistakes_is_still_found_first_in_the_file(tmp_path: Path) -> None:
+    text = vary("    name: Bo Berg", "\tname: Bo Berg").replace("  title: Peer", "\ttitle: Peer")
+    assert report(tmp_path, text) == [
+        "case.yaml:21:1: position.title: a tab is used for indentation; use spaces, not tabs"
+    ]

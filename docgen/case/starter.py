@@ -19,8 +19,8 @@ EXAMPLE_NAME = "region-vest.yaml"
 MODELINE = "# yaml-language-server: $schema="
 # Said right under the modeline, so that whoever copies the file knows how to keep it.
 MODELINE_HELP = (
-    "# (Linjen over giver hjælp til felterne i editoren fra {schema} i samme mappe. Flytter\n"
-    "# du filen, eller har du opdateret docgen, så skriv den igen: docgen schema -o {schema})\n"
+    "# (Linjen ovenfor giver editoren hjælp til felterne fra {schema} i samme mappe.\n"
+    "# Flytter du filen, eller opdaterer du docgen, så lav den igen: docgen schema -o {schema})\n"
 )
 
 
