@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import re
 import types
@@ -12,7 +13,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from docgen.errors import Issue
-from docgen.yamlio import Loaded, SourceMap, load_yaml
+from docgen.yamlio import Loaded, SourceMap, format_path, load_yaml
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -129,6 +130,20 @@ def label_path(path: tuple[str | int, ...], data: Any) -> str:
     return out
 
 
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def _with_ids(issue: Issue, data: Any) -> Issue:
+    """The reader's issue with list items named by id too (it knew only positions)."""
+    parts: list[str | int] = [
+        int(index) if index else key for index, key in _PART.findall(issue.field)
+    ]
+    labelled = label_path(tuple(parts), data)
+    if labelled == issue.field or format_path(tuple(parts)) != issue.field:
+        return issue
+    return dataclasses.replace(issue, field=labelled)
+
+
 def issues_from_validation(
     model: type[BaseModel],
     errors: list[Any],
@@ -165,6 +180,7 @@ def load_model(
     if not isinstance(loaded.data, dict):
         issues.append(Issue(name, 1, 1, "", "the file must be a mapping of 'key: value' lines"))
         return None, loaded, sort_issues(issues)
+    issues = [_with_ids(i, loaded.data) for i in issues]
     try:
         result = model.model_validate(loaded.data)
     except ValidationError as e:

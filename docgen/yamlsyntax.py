@@ -19,8 +19,9 @@ from docgen.errors import Issue
 
 _KEY = re.compile(r"^(?P<indent>\s*)(?P<dash>(?:-\s+)*)(?P<key>[A-Za-z_][A-Za-z0-9_-]*)\s*:(\s|$)")
 _BARE_WORD = re.compile(r"^\s*(?:-\s+)*(?P<key>[A-Za-z_][A-Za-z0-9_-]*)(\s|$)")
-_Make = Callable[..., Issue]
 _ITEM_ID = re.compile(r"^\s*-\s+id\s*:\s*['\"]?(?P<id>[AP][0-9]{1,3})['\"]?\s*(#.*)?$")
+_Make = Callable[..., Issue]
+"""The ``issue(pos, message, field=None)`` helper inside :func:`explain`."""
 
 
 def _indent(line: str) -> int:

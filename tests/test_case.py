@@ -59,7 +59,7 @@ def test_values_keep_their_written_form(tmp_path: Path) -> None:
         ("  place: Huset", "  place: !!str Huset",
          "case.yaml:26:10: tags (!!type) are not allowed; the schema decides types"),
         ("    name: Åse Ærø", '    name: "Åse\\x07"',
-         "case.yaml:36:11: applicants[0].name: control character U+0007 is not allowed"),
+         "case.yaml:36:11: applicants[0] (A01).name: control character U+0007 is not allowed"),
         ("    name: Åse Ærø", "    name: Åse\x0bÆrø",
          "case.yaml:36:14: control character U+000B is not allowed"),
         ("  - id: A01\n    name: Åse Ærø\n", "  - id: P1\n",

@@ -317,3 +317,10 @@ def test_a_tab_after_other_mistakes_is_still_found_first_in_the_file(tmp_path: P
     assert report(tmp_path, text) == [
         "case.yaml:21:1: position.title: a tab is used for indentation; use spaces, not tabs"
     ]
+
+
+def test_a_duplicate_key_in_a_list_item_names_the_item_by_id(tmp_path: Path) -> None:
+    text = vary("    name: Bo Berg\n", "    name: Bo Berg\n    name: Bo\n")
+    assert report(tmp_path, text) == [
+        'case.yaml:48:5: applicants[1] (A02).name: duplicate key "name" (first at 47:5)'
+    ]
