@@ -352,3 +352,29 @@ def test_config_show_reports_a_broken_config_with_its_place(tmp_path: Path) -> N
     result = run("config", "show", "--config", own)
     assert result.exit_code == 1
     assert f"{own}:2:19: retention.default_months: must be a whole number" in result.stderr
+
+
+def _enums(node: object) -> list[dict[str, object]]:
+    if isinstance(node, dict):
+        found = [node] if "enum" in node else []
+        return found + [e for v in node.values() for e in _enums(v)]
+    if isinstance(node, list):
+        return [e for v in node for e in _enums(v)]
+    return []
+
+
+def test_every_choice_in_the_schema_has_a_danish_description() -> None:
+    body = json.loads(schema_text())
+    enums = _enums(body)
+    assert {tuple(e["enum"]) for e in enums} >= {
+        ("region", "kommune", "private"),
+        ("pending", "hired", "rejected", "withdrawn"),
+        ("day", "evening", "weekend"),
+    }
+    for enum in enums:
+        descriptions = enum.get("enumDescriptions")
+        assert isinstance(descriptions, list), enum["enum"]
+        assert len(descriptions) == len(enum["enum"])  # type: ignore[arg-type]
+        assert enum.get("markdownEnumDescriptions") == descriptions
+    sector = body["definitions"]["Organisation"]["properties"]["sector"]
+    assert sector["enumDescriptions"][1].startswith("Kommune (offentlig arbejdsgiver")
