@@ -13,7 +13,8 @@ from click.testing import CliRunner
 
 from docgen.case.schema import SCHEMA_FILENAME, schema_text
 from docgen.case.starter import MODELINE
-from docgen.cli.app import COMMAND_ORDER, OrderedGroup, main
+from docgen.cli.app import main
+from docgen.cli.groups import COMMAND_ORDER, OrderedGroup
 from docgen.pack.pipeline import build, validate
 from docgen.settings import load_settings
 from docgen.templates import export as export_module
@@ -48,6 +49,12 @@ def test_commands_still_to_come_slot_into_their_place() -> None:
         "init", "build", "collect", "purge", "schema", "zeta"
     ]
     assert COMMAND_ORDER.index("collect") == COMMAND_ORDER.index("build") + 1
+
+
+def test_template_commands_in_the_order_a_consultant_uses_them() -> None:
+    out = run("templates", "--help").output
+    listed = re.findall(r"^  ([a-z]+)  +\S", out.split("Commands:")[1], flags=re.MULTILINE)
+    assert listed == ["export", "check", "list"]
 
 
 def test_one_line_summaries_are_not_cut_off() -> None:

@@ -10,6 +10,7 @@ import click
 
 from docgen._version import __version__
 from docgen.cli.console import Console, console, no_color
+from docgen.cli.groups import OrderedGroup
 from docgen.errors import Advisory, DocgenError, Issue
 
 _CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -24,22 +25,6 @@ _TEMPLATES = click.option(
     help="An organisation's template folder; missing templates fall back to the shipped ones.",
 )
 _STRICT = click.option("--strict", is_flag=True, help="Treat advice from the guide as errors.")
-
-COMMAND_ORDER = ("init", "validate", "build", "collect", "purge", "templates", "config", "schema")
-"""The commands in the order a hiring uses them; others (if any) follow alphabetically."""
-
-
-class OrderedGroup(click.Group):
-    """A group that lists its commands in the order of use, not alphabetically.
-
-    Names in ``COMMAND_ORDER`` that are not (yet) attached are skipped, so a command
-    added later slots into its place.
-    """
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        known = super().list_commands(ctx)
-        ordered = [name for name in COMMAND_ORDER if name in known]
-        return ordered + sorted(name for name in known if name not in ordered)
 
 
 def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:

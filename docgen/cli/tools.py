@@ -15,6 +15,7 @@ from typing import NoReturn
 import click
 
 from docgen.cli.console import console
+from docgen.cli.groups import TemplatesGroup
 from docgen.errors import DocgenError
 
 _CONFIG = click.option(
@@ -96,16 +97,16 @@ def schema(output: Path | None) -> None:
     console().info(f"wrote {output}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
-             short_help="Export, list and check the Word and Excel templates.")
+@click.group(cls=TemplatesGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             short_help="Export, check and list the Word and Excel templates.")
 def templates() -> None:
-    """Export the shipped templates, list the names they may use, check them for mistakes.
+    """Export the shipped templates, check them for mistakes, list the names they may use.
 
     \b
     Examples:
       docgen templates export min-organisation/skabeloner
-      docgen templates list
       docgen templates check min-organisation/skabeloner
+      docgen templates list
     """
 
 
