@@ -39,6 +39,7 @@ Everything else is pydantic's output: ``additionalProperties: false`` from
 from __future__ import annotations
 
 import json
+import typing
 from typing import Any
 
 from pydantic import BaseModel
@@ -55,6 +56,8 @@ INT_PATTERN = r"^[+-]?[0-9]+(\.0+)?$"
 """Whole numbers as text: what pydantic's ``int`` accepts, minus oddities like ``4_5``."""
 FLOAT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 """Numbers as text: what pydantic's ``float`` accepts, minus ``inf``/``nan``/``4_5``."""
+POSTAL_CODE_PATTERN = r"^([Dd][Kk][- ]?)?[0-9]{4}$"
+"""Four digits, with the 'DK-' offices sometimes write in front."""
 YES_NO_WORDS = ("yes", "no", "ja", "nej", "true", "false", "y", "n", "on", "off")
 
 
@@ -102,6 +105,22 @@ class _CaseSchema(GenerateJsonSchema):
         if function is case_module._iso_datetime:
             return {"type": "string", "pattern": case_module._ISO_DATETIME.pattern,
                     "examples": ["2026-10-12 09:00"]}
+        if function is case_module._phone:
+            return {"type": "string", "pattern": case_module._PHONE.pattern,
+                    "examples": ["+45 97 12 34 56", "97 12 34 56 (hverdage 9-12)"]}
+        if function is case_module._postal_code:
+            return {"type": ["string", "number"], "pattern": POSTAL_CODE_PATTERN,
+                    "examples": ["7500", "DK-7500"]}
+        if function is case_module._working_time:
+            words = [*typing.get_args(case_module.WorkingTime), *case_module._TIME_SYNONYMS]
+            return {"type": "string", "pattern": "^(" + "|".join(_any_case(w) for w in words)
+                    + ")$"}
+        name = getattr(function, "__qualname__", "")
+        if name == "Address._one_line":
+            # An address may be one line: 'Vejnavn 1, 7500 By'.
+            return {"anyOf": [super().function_before_schema(schema),
+                              {"type": "string",
+                               "pattern": case_module._ONE_LINE_ADDRESS.pattern}]}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
@@ -139,6 +158,17 @@ def case_schema(model: type[BaseModel] = case_module.Case) -> dict[str, Any]:
     """Return the JSON Schema of the case file (``model`` is replaceable for tests)."""
     generated = model.model_json_schema(schema_generator=_CaseSchema)
     body = _tidy(generated)
+    address = body.get("$defs", {}).get("Address", {})
+    if "anyOf" in address and "additionalProperties" in address:
+        # The object rules belong to the object branch, not to the one-line string.
+        address["anyOf"][0]["additionalProperties"] = address.pop("additionalProperties")
+    # Working times may also be one free-text phrase (see Position._free_text_times).
+    times = body.get("$defs", {}).get("Position", {}).get("properties", {}).get("working_times")
+    if isinstance(times, dict) and "items" in times:
+        described = {k: times.pop(k) for k in ("title", "description") if k in times}
+        array = dict(times)
+        times.clear()
+        times.update({**described, "anyOf": [array, {"type": "string", "minLength": 1}]})
     body["title"] = TITLE
     body["description"] = (
         f"{model.__doc__ or ''}".strip()
