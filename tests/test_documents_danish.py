@@ -87,3 +87,29 @@ def test_the_subtitle_says_start_and_sentences_end_with_a_full_stop(
     for line in body[body.index("Sådan søger du") + 1:]:
         if not line.startswith(("Link til ansøgningen:", "{")):
             assert re.search(r"[.:]$", line), line
+
+
+def test_the_date_block_ends_at_the_right_margin(built: dict[str, Path]) -> None:
+    letter = next((built["region-vest"] / "afslag").glob("A0*.docx"))
+    with zipfile.ZipFile(letter) as z:
+        body = etree.fromstring(z.read("word/document.xml"))
+    table = body.find(f"{W}body/{W}tbl")
+    margins = table.find(f"{W}tblPr/{W}tblCellMar")
+    assert margins.find(f"{W}left").get(f"{W}w") == "0"
+    assert margins.find(f"{W}right").get(f"{W}w") == "0"
+    grid = sum(int(c.get(f"{W}w")) for c in table.findall(f"{W}tblGrid/{W}gridCol"))
+    section = body.find(f"{W}body/{W}sectPr")
+    page = int(section.find(f"{W}pgSz").get(f"{W}w"))
+    mar = section.find(f"{W}pgMar")
+    text_width = page - int(mar.get(f"{W}left")) - int(mar.get(f"{W}right"))
+    assert abs(grid - text_width) <= 2  # noqa: PLR2004  (twips lost to mm rounding)
+
+
+def test_readiness_speaks_of_kolleger_and_peer_medarbejdere() -> None:
+    from docgen.settings import load_settings
+
+    questions = load_settings(None).readiness.questions
+    assert "Kolleger" in [q.theme for q in questions]
+    for q in questions:
+        assert "Kollegaer" not in q.theme
+        assert not re.search(r"\bpeers?\b(?!-)", q.text), q.id
