@@ -117,11 +117,17 @@ def test_without_personal_feedback_the_build_advises(tmp_path: Path) -> None:
     assert any("A03" in m and "reason" in m for m in messages)
 
 
-def test_no_phone_call_no_reference_to_it(tmp_path: Path) -> None:
+def test_no_phone_call_no_reference_to_it_and_no_phone_guide(tmp_path: Path) -> None:
     text = _case(extra=PERSONAL).replace("decision:\n", "decision:\n  phone_calls: no\n")
     letter = _letters(tmp_path, text)["A03"]
     assert "telefonen" not in letter
     assert "Vi har nu afsluttet ansættelsen" in letter
+    result = build(write_case(tmp_path, text, "again.yaml"), tmp_path / "again")
+    assert "phone-guide" not in {d["kind"] for d in result.documents}
+    assert "phone-guide" in {s["kind"] for s in result.skipped}
+    with_calls = build(write_case(tmp_path, _case(extra=PERSONAL), "calls.yaml"),
+                       tmp_path / "calls")
+    assert "phone-guide" in {d["kind"] for d in with_calls.documents}
 
 
 def test_without_reasons_the_letter_promises_no_written_reasons(tmp_path: Path) -> None:
