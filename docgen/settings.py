@@ -54,6 +54,15 @@ class PdfSettings(_Model):
     soffice: str | None = Field(None, description="Path to soffice when it is not on PATH.")
 
 
+class LetterSettings(_Model):
+    """How letters address the applicant."""
+
+    greeting: Literal["first-name", "full-name"] = Field(
+        "first-name",
+        description="'first-name' greets 'Kære Søren', 'full-name' greets 'Kære Søren Østergaard'.",
+    )
+
+
 class Scale(_Model):
     """An anchored scale: one label per whole step from ``min`` to ``max``."""
 
@@ -152,6 +161,7 @@ class Settings(_Model):
     retention: RetentionSettings
     advisories: AdvisorySettings
     pdf: PdfSettings = PdfSettings()
+    letters: LetterSettings = LetterSettings()
     scale: Scale
     recommendations: list[str] = Field(min_length=2)
     criteria: list[Criterion] = Field(min_length=1)

@@ -42,12 +42,13 @@ def test_values_keep_their_written_form(tmp_path: Path) -> None:
         ("  title: Peer-medarbejder", "  title: Peer-medarbejder\n  title: Peer",
          'case.yaml:20:3: position.title: duplicate key "title" (first at 19:3)'),
         ('    postal_code: "0700"', "    postal_code: 700",
-         "case.yaml:9:18: organisation.address.postal_code: has the wrong form; "
-         "see the field's description in `docgen schema`"),
+         "case.yaml:9:18: organisation.address.postal_code: must be a four-digit Danish "
+         "postal code, e.g. '7500' (or 'DK-7500')"),
         ("  - id: A01", "  - id: 1",
          "case.yaml:35:9: applicants[0].id: has the wrong form; write it like 'A07'"),
         ("  sector: region", "  sector: stat",
-         "case.yaml:6:11: organisation.sector: must be one of: 'region', 'kommune' or 'private'"),
+         "case.yaml:6:11: organisation.sector: must be one of: 'region', 'kommune', "
+         "'private' or 'ngo'"),
         ("  deadline: 2026-10-01", "  deadline: 1. oktober",
          "case.yaml:3:13: dates.deadline: must be a date written YYYY-MM-DD, e.g. 2026-11-22"),
         ("    lived_experience: yes", "    lived_experience: måske",
@@ -139,11 +140,18 @@ def test_retention_over_36_months_is_an_error(tmp_path: Path) -> None:
 def test_public_employer_needs_main_reasons(tmp_path: Path) -> None:
     text = MINIMAL.replace("    name: Åse Ærø", "    name: Åse Ærø\n    outcome: rejected")
     found = problems(tmp_path, text)
-    assert any("decision.reasons: a public employer must give the main reasons" in f
-               for f in found)
-    private = text.replace("  sector: region", "  sector: private")
-    checked = validate(write_case(tmp_path, private, "p.yaml"))
-    assert [a.code for a, _ in checked.advisories] == ["rejected-before-hire"]
+    # Åse was not interviewed: her letter needs the shortlisting reasons, not the interview's.
+    assert [f for f in found if "main reasons" in f] == [
+        "case.yaml:1:1: decision.shortlist_reasons: a public employer must give the main "
+        "reasons (hovedmomenter) in the letters to applicants who were not interviewed "
+        "(forvaltningsloven § 22); list what decided who was invited here"
+    ]
+    for sector in ("private", "ngo"):
+        other = text.replace("  sector: region", f"  sector: {sector}")
+        checked = validate(write_case(tmp_path, other, f"{sector}.yaml"))
+        assert [a.code for a, _ in checked.advisories] == [
+            "rejected-before-hire", "letter-unreachable"
+        ]
 
 
 def test_advisories_and_strict(tmp_path: Path) -> None:

@@ -82,14 +82,14 @@ MISTAKES = [
     ),
     pytest.param(
         "  sector: region", "  sector: regon",
-        "case.yaml:8:11: organisation.sector: must be one of: 'region', 'kommune' or "
-        "'private'; did you mean 'region'?",
+        "case.yaml:8:11: organisation.sector: must be one of: 'region', 'kommune', "
+        "'private' or 'ngo'; did you mean 'region'?",
         id="06-enum-near-miss",
     ),
     pytest.param(
         "  sector: region", "  sector: kommunal",
-        "case.yaml:8:11: organisation.sector: must be one of: 'region', 'kommune' or "
-        "'private'; did you mean 'kommune'?",
+        "case.yaml:8:11: organisation.sector: must be one of: 'region', 'kommune', "
+        "'private' or 'ngo'; did you mean 'kommune'?",
         id="07-danish-word-kommunal",
     ),
     pytest.param(
@@ -182,7 +182,7 @@ def test_danish_words_and_near_misses_of_an_outcome(tmp_path: Path, word: str,
 def test_a_word_far_from_every_choice_gets_no_guess(tmp_path: Path) -> None:
     found = report(tmp_path, vary("  sector: region", "  sector: stat"))
     assert found == ["case.yaml:8:11: organisation.sector: must be one of: 'region', "
-                     "'kommune' or 'private'"]
+                     "'kommune', 'private' or 'ngo'"]
 
 
 def test_a_missing_colon_on_the_last_line_of_a_block(tmp_path: Path) -> None:

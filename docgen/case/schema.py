@@ -59,6 +59,9 @@ INT_PATTERN = r"^[+-]?[0-9]+(\.0+)?$"
 """Whole numbers as text: what pydantic's ``int`` accepts, minus oddities like ``4_5``."""
 FLOAT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 """Numbers as text: what pydantic's ``float`` accepts, minus ``inf``/``nan``/``4_5``."""
+PHONE_PATTERN = r"^\+?[0-9][0-9 ./-]*[0-9]( .*)?$"
+"""A phone number, a note may follow; the loader checks the digits."""
+"""Four digits, with the 'DK-' offices sometimes write in front."""
 YES_NO_WORDS = ("yes", "no", "ja", "nej", "true", "false", "y", "n", "on", "off")
 
 
@@ -95,8 +98,11 @@ class _CaseSchema(GenerateJsonSchema):
         function = schema["function"]["function"]
         if isinstance(function, values.Choice):
             base = super().function_before_schema(schema)
+            if function.accept_words and "enum" in base:
+                base["enum"] = [*base["enum"], *function.words]
             # The YAML language server shows these beside each choice while completing.
-            descriptions = [function.danish[v] for v in base.get("enum", [])]
+            descriptions = [function.danish[function.words.get(v, v)]
+                            for v in base.get("enum", [])]
             if descriptions:
                 base["enumDescriptions"] = descriptions
                 base["markdownEnumDescriptions"] = descriptions
@@ -114,6 +120,18 @@ class _CaseSchema(GenerateJsonSchema):
         if function is values._iso_datetime:
             return {"type": "string", "pattern": values.DATETIME_PATTERN,
                     "examples": ["2026-10-12 09:00"]}
+        if function is values._phone:
+            return {"type": "string", "pattern": PHONE_PATTERN,
+                    "examples": ["+45 97 12 34 56", "97 12 34 56 (hverdage 9-12)"]}
+        if function is values._postal_code:
+            return {"type": ["string", "number"], "pattern": values.POSTAL_CODE_PATTERN,
+                    "examples": ["7500", "DK-7500"]}
+        name = getattr(function, "__qualname__", "")
+        if name == "Address._one_line":
+            # An address may be one line: 'Vejnavn 1, 7500 By'.
+            return {"anyOf": [super().function_before_schema(schema),
+                              {"type": "string",
+                               "pattern": values.ONE_LINE_ADDRESS.pattern}]}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
@@ -155,6 +173,18 @@ def case_schema(model: type[BaseModel] = case_module.Case) -> dict[str, Any]:
     body = _tidy(generated)
     if "$defs" in body:  # draft-07 keeps shared parts under "definitions"
         body["definitions"] = body.pop("$defs")
+    address = body.get("definitions", {}).get("Address", {})
+    if "anyOf" in address and "additionalProperties" in address:
+        # The object rules belong to the object branch, not to the one-line string.
+        address["anyOf"][0]["additionalProperties"] = address.pop("additionalProperties")
+    # Working times may also be one free-text phrase (see Position._free_text_times).
+    position = body.get("definitions", {}).get("Position", {})
+    times = position.get("properties", {}).get("working_times")
+    if isinstance(times, dict) and "items" in times:
+        described = {k: times.pop(k) for k in ("title", "description") if k in times}
+        array = dict(times)
+        times.clear()
+        times.update({**described, "anyOf": [array, {"type": "string", "minLength": 1}]})
     body["title"] = TITLE
     body["description"] = (
         f"{model.__doc__ or ''}".strip()

@@ -113,10 +113,15 @@ class Choice:
     each choice a Danish description for editors (the JSON Schema's enum descriptions).
     """
 
-    def __init__(self, danish: dict[str, str], words: dict[str, str]) -> None:
+    def __init__(
+        self, danish: dict[str, str], words: dict[str, str], *, accept_words: bool = False
+    ) -> None:
         self.values = tuple(danish)
         self.danish = danish
         self.words = {word.casefold(): value for word, value in words.items()}
+        # Where the Danish words are unambiguous (working times: 'dag', 'aften'), they are
+        # taken as written instead of suggested.
+        self.accept_words = accept_words
 
     def __call__(self, value: Any) -> Any:
         if not isinstance(value, str):
@@ -124,6 +129,8 @@ class Choice:
         word = value.strip()
         if word in self.values:
             return word
+        if self.accept_words and " ".join(word.casefold().split()) in self.words:
+            return self.words[" ".join(word.casefold().split())]
         quoted = [f"'{v}'" for v in self.values]
         options = f"{', '.join(quoted[:-1])} or {quoted[-1]}"
         guess = self.suggest(word)
@@ -149,10 +156,13 @@ SECTOR = Choice(
     {
         "region": "Region (offentlig arbejdsgiver: afslag skal give hovedmomenter)",
         "kommune": "Kommune (offentlig arbejdsgiver: afslag skal give hovedmomenter)",
-        "private": "Privat arbejdsgiver, forening eller selvejende institution",
+        "private": "Privat virksomhed",
+        "ngo": "Forening, selvejende institution eller anden nonprofit-organisation "
+        "(reglerne for private arbejdsgivere gælder)",
     },
     {"regional": "region", "regionen": "region", "kommunal": "kommune", "kommunen": "kommune",
-     "privat": "private", "forening": "private", "ngo": "private", "selvejende": "private"},
+     "privat": "private", "virksomhed": "private", "forening": "ngo", "selvejende": "ngo",
+     "frivillig": "ngo", "nonprofit": "ngo"},
 )
 EMPLOYMENT_FORM = Choice(
     {
@@ -167,6 +177,7 @@ WORKING_TIME = Choice(
     {"day": "Dagtimer", "evening": "Aftener", "weekend": "Weekender"},
     {"dag": "day", "dagtimer": "day", "dagtid": "day", "aften": "evening",
      "aftener": "evening", "aftentimer": "evening", "weekender": "weekend", "weekends": "weekend"},
+    accept_words=True,
 )
 PEER_EDUCATION = Choice(
     {
@@ -258,6 +269,26 @@ def _email(value: Any) -> Any:
     return text
 
 
+_POSTAL_CODE = re.compile(r"^(?:DK[- ]?)?([0-9]{4})$", re.IGNORECASE)
+POSTAL_CODE_PATTERN = r"^([Dd][Kk][- ]?)?[0-9]{4}$"
+ONE_LINE_ADDRESS = re.compile(
+    r"^(?P<street>.+?)\s*[,\n]\s*(?:DK[- ]?)?(?P<postal_code>[0-9]{4})\s+"
+    r"(?P<city>[^,\n0-9][^,\n]*)$",
+    re.IGNORECASE,
+)
+"""An address on one line, as offices copy it: 'Vejnavn 1, 7500 By' (a 'DK-' allowed)."""
+
+
+def _postal_code(value: Any) -> Any:
+    if isinstance(value, str):
+        found = _POSTAL_CODE.match(value.strip())
+        if found is None:
+            msg = "must be a four-digit Danish postal code, e.g. '7500' (or 'DK-7500')"
+            raise ValueError(msg)
+        return found[1]
+    return value
+
+
 Date = Annotated[dt.date, BeforeValidator(_iso_date)]
 DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
 Clock = Annotated[str, BeforeValidator(_clock)]
@@ -273,3 +304,4 @@ Email = Annotated[
 PanelId = Annotated[str, Field(pattern=r"^P[0-9]{1,3}$", examples=["P1"])]
 ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,3}$", examples=["A07"])]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", examples=["recovery"])]
+PostalCode = Annotated[str, BeforeValidator(_postal_code)]
