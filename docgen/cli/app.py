@@ -79,13 +79,23 @@ def main() -> None:
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
+    default=None,
+    help="Output folder (default: out/<the case's reference>).",
 )
 @_CONFIG
 @_TEMPLATES
 @_STRICT
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Go ahead although files in the way were changed or not made by docgen (or the "
+    "folder belongs to another case): they are first moved into a dated backup folder.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be written, replaced, removed and kept; write nothing.",
+)
 @click.option(
     "--pdf/--no-pdf",
     default=None,
@@ -101,18 +111,24 @@ def main() -> None:
 )
 def build(
     case: Path,
-    out: Path,
+    out: Path | None,
     config: Path | None,
     templates: Path | None,
     strict: bool,
+    force: bool,
+    dry_run: bool,
     pdf: bool | None,
     pdf_timeout: float | None,
 ) -> None:
     """Build every document of CASE into the output folder (all or nothing).
 
+    A rebuild replaces only what docgen wrote and nobody changed since; anything else in
+    the way stops it (see --force).
+
     \b
     Example:
-      docgen build case.yaml -o out/case --pdf
+      docgen build case.yaml --pdf
+      docgen build case.yaml -o out/case --dry-run
     """
     from docgen.pack.pipeline import PdfOptions  # noqa: PLC0415 - keeps `docgen --help` fast
     from docgen.pack.pipeline import build as run  # noqa: PLC0415
@@ -120,7 +136,7 @@ def build(
     bar = _ProgressBar("converting to PDF")
 
     def show(record: dict[str, Any]) -> None:
-        if bar.active:
+        if bar.active or dry_run:
             return
         click.echo(f"  {record['kind']:<18} {record['path']}")
 
@@ -133,6 +149,8 @@ def build(
             strict=strict,
             on_document=show,
             pdf=PdfOptions(enabled=pdf, timeout=pdf_timeout, progress=bar.update),
+            force=force,
+            dry_run=dry_run,
         )
     except DocgenError as e:
         bar.close()
@@ -144,7 +162,33 @@ def build(
     for skip in result.skipped:
         click.echo(f"  skipped {skip['kind']}: {skip['reason']}")
     _advise(result.advisories)
-    click.echo(f"{len(result.documents)} documents written to {out} (see manifest.json)")
+    _changes(result.changes, result.out)
+    if not dry_run:
+        click.echo(f"{len(result.documents)} documents written to {result.out} "
+                   "(see manifest.json)")
+
+
+def _changes(report: Any, out: Path) -> None:
+    """What a commit did (or would do), one line, then the removed and backed-up files."""
+    if report.dry_run:
+        click.echo(f"dry run, nothing written; {out} would get: {report.summary()}")
+        for label, paths in (("write", report.new), ("replace", report.changed),
+                             ("remove", report.removed), ("keep", report.unchanged)):
+            for rel in paths:
+                click.echo(f"  would {label:<8} {rel}")
+        if report.backed_up:
+            click.echo("  would first move into a backup folder (--force):")
+            for rel in report.backed_up:
+                click.echo(f"    {rel}")
+        return
+    click.echo(report.summary())
+    for rel in report.removed:
+        click.echo(f"  removed {rel}")
+    if report.backup:
+        click.secho(f"{len(report.backed_up)} file(s) in the way were moved to "
+                    f"{out / report.backup}:", fg="yellow", err=True)
+        for rel in report.backed_up:
+            click.secho(f"  {rel}", fg="yellow", err=True)
 
 
 @main.command()
