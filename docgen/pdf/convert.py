@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docgen.errors import ConversionError
+from docgen.pdf import reaper
 from docgen.pdf.soffice import INSTALL_HELP
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
@@ -253,10 +254,11 @@ def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
     with (chunk.home / "log.txt").open("wb") as log:
         try:
             chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+                                          stderr=subprocess.STDOUT, **reaper.popen_options())
         except OSError as exc:
             message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
             raise ConversionError(message, hint=INSTALL_HELP) from None
+    reaper.track(chunk.proc.pid)
     chunk.since = time.monotonic()
 
 
@@ -275,6 +277,7 @@ def _stop(chunk: _Chunk) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    reaper.forget(proc.pid)
 
 
 def _hang_error(names: list[str], timeout: float) -> ConversionError:
