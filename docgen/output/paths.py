@@ -65,7 +65,7 @@ def is_link(path: Path) -> bool:
     """Whether ``path`` itself is a symbolic link or a junction (False if absent)."""
     try:
         st = os.lstat(path)
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):
         return False
     return stat.S_ISLNK(st.st_mode) or bool(getattr(st, "st_file_attributes", 0) & _REPARSE_POINT)
 

@@ -32,7 +32,7 @@ from typing import Any
 
 from docgen.errors import OutputError
 from docgen.output.changes import Conflict, Plan, Report, plan_changes
-from docgen.output.journal import Journal, fsync_dir, fsync_file
+from docgen.output.journal import JOURNAL, Journal, fsync_dir, fsync_file
 from docgen.output.lock import HIDDEN, FolderLock, try_lock, unlock
 from docgen.output.manifest import ADDED, BACKUPS, MANIFEST, OWNED, read_previous, sha256_of
 from docgen.output.oserrors import describe
@@ -126,7 +126,8 @@ class Staging:
             raise describe(exc, self.out) from None
 
     def _close(self) -> None:
-        if self.root != Path():
+        # A journal left by a commit that could not be undone stays for ``recover``.
+        if self.root != Path() and not (self.root / JOURNAL).exists():
             shutil.rmtree(self.root, ignore_errors=True)
         if self._owner is not None:
             unlock(self._owner)
