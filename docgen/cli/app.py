@@ -215,6 +215,59 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
     click.echo(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
 
 
+@main.command()
+@_CASE
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The case's output folder (default: out/<the case's reference>).",
+)
+@_CONFIG
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+def purge(case: Path, out: Path | None, config: Path | None, dry_run: bool) -> None:
+    """Delete every output of CASE once its retention period has passed.
+
+    The period runs from dates.recruitment_closed for retention.months. Everything the
+    folder's manifest lists goes (documents, PDFs, returned scoresheets and summaries
+    stored with it, docgen's backups); a record without personal data stays.
+
+    \b
+    Example:
+      docgen purge case.yaml --dry-run
+    """
+    from docgen.retention.purging import purge as run  # noqa: PLC0415
+
+    try:
+        result = run(case, out, config=config, dry_run=dry_run)
+    except DocgenError as e:
+        _fail(e)
+        return
+    verb = "would delete" if dry_run else "deleted"
+    for rel in result.deleted:
+        click.echo(f"  {verb} {rel}")
+    for rel in result.backups:
+        click.echo(f"  {verb} {rel}/ (a backup folder)")
+    n, b = len(result.deleted), len(result.backups)
+    click.echo(f"{verb} {n} file{'s' if n != 1 else ''} and {b} backup folder"
+               f"{'s' if b != 1 else ''} of case {result.reference} from {result.out} "
+               f"(retention ended {result.ended.isoformat()})")
+    if not dry_run:
+        click.echo(f"a record without personal data is in {result.out / 'purged.json'}")
+    if result.left:
+        click.echo(f"left {len(result.left)} file(s) docgen did not write; check them "
+                   "yourself:")
+        for rel in result.left:
+            click.echo(f"  {rel}")
+    if result.consented:
+        click.secho(
+            f"{result.consented} applicant(s) consented to their application being kept for "
+            f"future posts ({result.consent_months} months). docgen keeps no applications: "
+            "if HR keeps them, they are outside this folder and must be deleted when that "
+            "period ends.", fg="yellow")
+
+
 # Tools for consultants and HR officers: starter case, JSON Schema, template list and lint.
 from docgen.cli.tools import init, schema, templates  # noqa: E402
 
