@@ -70,7 +70,8 @@ def test_purge_after_the_date_deletes_every_listed_output_and_leaves_a_record(
     out: Path,
 ) -> None:
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert manifest["backups"] and manifest["added"]
+    assert manifest["backups"]
+    assert manifest["added"]
     result = purge(CASE, out, on=ENDS)
     left = sorted(p.relative_to(out).as_posix() for p in out.rglob("*"))
     assert left == ["noter.txt", "purged.json"]
@@ -86,7 +87,8 @@ def test_purge_after_the_date_deletes_every_listed_output_and_leaves_a_record(
     case_text = CASE.read_text(encoding="utf-8")
     names = [line.split("name:", 1)[1].strip() for line in case_text.splitlines()
              if "name:" in line]
-    assert names and not any(name in text for name in names)
+    assert names
+    assert not any(name in text for name in names)
     assert (out / "noter.txt").read_text(encoding="utf-8") == "HR's own notes"
 
 
@@ -180,7 +182,8 @@ def test_write_file_adds_a_file_that_rebuilds_keep_and_never_overwrites_a_users(
     assert report.changed == ["opsummering.xlsx"]
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entries = [r for r in manifest["added"] if r["path"] == "opsummering.xlsx"]
-    assert len(entries) == 1 and entries[0]["kind"] == "summary"
+    assert len(entries) == 1
+    assert entries[0]["kind"] == "summary"
     build(CASE, out, today=BUILT_ON)
     assert (out / "opsummering.xlsx").read_bytes() == b"summary 2"
     before = tree_state(out)
