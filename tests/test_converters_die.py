@@ -45,6 +45,17 @@ def _running(command: str, marker: str) -> bool:
     return False
 
 
+def _described(pids: list[int]) -> list[str]:
+    out = []
+    for pid in pids:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        out.append(f"{pid}: {cmdline.decode(errors='replace')[:80]}")
+    return out
+
+
 @pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGINT])
 def test_converters_die_with_docgen_on_sigterm_and_sigint(tmp_path: Path, signum: int) -> None:
     marker = uuid.uuid4().hex
@@ -52,7 +63,7 @@ def test_converters_die_with_docgen_on_sigterm_and_sigint(tmp_path: Path, signum
     proc.send_signal(signum)
     proc.wait(timeout=30)
     assert proc.returncode != 0
-    assert marked_processes(marker, grace=5) == []
+    assert _described(marked_processes(marker, grace=5)) == []
     # the handler ended docgen by an exception, so its staging folder went too
     assert not out.exists()
 
@@ -62,7 +73,7 @@ def test_converters_of_a_killed_docgen_do_not_survive_it(tmp_path: Path) -> None
     proc, out = _start_build(tmp_path, marker)
     proc.kill()  # no handler runs: the parent-death signal and the watchdog must do it
     proc.wait(timeout=30)
-    assert marked_processes(marker, grace=5) == []
+    assert _described(marked_processes(marker, grace=5)) == []
     # the next build removes the killed one's staging folder
     stages = list((out / ".docgen").glob("stage-*"))
     assert stages, "a killed build leaves its staging folder until the next command"

@@ -253,12 +253,11 @@ def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
             *(str(j.source.absolute()) for j in chunk.jobs)]
     with (chunk.home / "log.txt").open("wb") as log:
         try:
-            chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
-                                          stderr=subprocess.STDOUT, **reaper.popen_options())
+            chunk.proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=log,
+                                      stderr=subprocess.STDOUT)
         except OSError as exc:
             message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
             raise ConversionError(message, hint=INSTALL_HELP) from None
-    reaper.track(chunk.proc.pid)
     chunk.since = time.monotonic()
 
 

@@ -23,19 +23,26 @@ from collections.abc import Callable
 from types import FrameType
 from typing import IO, Any
 
-__all__ = ["forget", "popen_options", "track"]
+__all__ = ["forget", "spawn", "track"]
 
+# Killed more than once for a while: a dying docgen's pipe closes before its children get
+# the parent-death signal, and a converter may start a child in that gap.
 _WATCHDOG = """
-import os, signal, sys
+import os, signal, sys, time
 groups = set()
 for line in sys.stdin:
     op, _, pid = line.partition(" ")
     (groups.add if op == "+" else groups.discard)(int(pid))
-for pid in groups:
-    try:
-        os.killpg(pid, signal.SIGKILL)
-    except OSError:
-        pass
+end = time.monotonic() + 3
+while groups and time.monotonic() < end:
+    for pid in list(groups):
+        try:
+            os.killpg(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            groups.discard(pid)
+        except OSError:
+            groups.discard(pid)
+    time.sleep(0.1)
 """
 _SIGNALS = ("SIGINT", "SIGTERM", "SIGHUP")
 _PR_SET_PDEATHSIG = 1
@@ -45,27 +52,52 @@ _watchdog: subprocess.Popen[bytes] | None = None
 _saved: dict[int, Any] = {}
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child, before exec
-    import ctypes  # noqa: PLC0415
+def _child_setup(parent: int, watch: int | None) -> Callable[[], None]:
+    def setup() -> None:  # pragma: no cover - runs in the child, before exec
+        if watch is not None:  # the watchdog knows the group before anything runs in it
+            with contextlib.suppress(OSError):
+                os.write(watch, f"+ {os.getpid()}\n".encode("ascii"))
+        if sys.platform.startswith("linux"):
+            import ctypes  # noqa: PLC0415
 
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+            if os.getppid() != parent:  # docgen died before the signal was armed
+                os._exit(1)
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _numbers())
+
+    return setup
 
 
-def popen_options() -> dict[str, Any]:
-    """Keyword arguments for ``subprocess.Popen`` of a converter.
+def _numbers() -> set[int]:
+    return {n for n in (getattr(signal, name, None) for name in _SIGNALS) if n is not None}
 
-    The watchdog and the signal handlers start here, before the converter does, so that
-    no signal can come between its start and its being watched.
+
+def spawn(args: list[str], **kwargs: Any) -> subprocess.Popen[bytes]:
+    """Start a converter in its own process group, watched from the first instant.
+
+    The signals are held back from ``Popen`` until the group is known, so a Ctrl-C or
+    SIGTERM arriving while it starts still finds it; the child arms the parent-death
+    signal (Linux) and lets the signals through again before it runs the converter.
     """
     if sys.platform == "win32":  # pragma: no cover - the tree is killed with taskkill
-        return {}
+        return subprocess.Popen(args, **kwargs)
     if _watchdog is None and not _saved:
         _start_watching()
-    options: dict[str, Any] = {"start_new_session": True}
-    if sys.platform.startswith("linux"):
-        options["preexec_fn"] = _die_with_parent
-    return options
+    blocked = signal.pthread_sigmask(signal.SIG_BLOCK, _numbers())
+    try:
+        stdin = _watchdog.stdin if _watchdog is not None else None
+        watch = stdin.fileno() if stdin is not None else None
+        proc = subprocess.Popen(args, start_new_session=True,
+                                preexec_fn=_child_setup(os.getpid(), watch), **kwargs)
+        track(proc.pid)
+    except BaseException:
+        if not _groups:  # nothing to watch: handlers and watchdog go again
+            _stop_watching()
+        raise
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, blocked)
+    return proc
 
 
 def track(pid: int) -> None:
