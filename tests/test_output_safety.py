@@ -393,3 +393,24 @@ def test_a_folder_where_a_file_belongs_is_refused_before_anything_moves(out: Pat
         build(CASE, out)
     assert tree_state(out) == before
     assert not (out / "rollestjerne.xlsx").exists()
+
+
+def test_a_planted_link_for_docgens_own_hidden_folder_is_refused(tmp_path: Path,
+                                                                 out: Path) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (out / ".docgen").symlink_to(elsewhere)
+    before = tree_state(out)
+    with pytest.raises(OutputError, match=r"\.docgen is a symbolic link"):
+        build(CASE, out)
+    assert tree_state(out) == before
+    assert list(elsewhere.iterdir()) == []
+
+
+def test_a_rebuild_tightens_the_files_and_folders_an_older_build_left_open(out: Path) -> None:
+    for path in out.rglob("*"):
+        path.chmod(0o755 if path.is_dir() else 0o644)
+    build(CASE, out)
+    loose_files, loose_dirs = _modes(out)
+    assert loose_files == set()
+    assert loose_dirs == set()

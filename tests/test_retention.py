@@ -192,3 +192,11 @@ def test_write_file_adds_a_file_that_rebuilds_keep_and_never_overwrites_a_users(
     with pytest.raises(OutputError, match="holds the documents of case RMV-2026-0417"):
         write_file(out, "x.xlsx", b"x", {"kind": "summary"}, reference="OTHER-1")
     assert tree_state(out) == before
+
+
+def test_purge_never_overwrites_a_users_file_named_like_its_record(out: Path) -> None:
+    (out / "purged.json").write_text("my own notes", encoding="utf-8")
+    before = tree_state(out)
+    with pytest.raises(OutputError, match="not a record docgen wrote"):
+        purge(CASE, out, on=ENDS)
+    assert tree_state(out) == before

@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from docgen.errors import OutputError
+from docgen.output.paths import walk_to
 
 __all__ = ["FolderLock", "try_lock", "unlock"]
 
@@ -84,7 +85,7 @@ class FolderLock:
             time.sleep(0.1)
 
     def _open(self) -> int | None:
-        (self.out / HIDDEN).mkdir(mode=0o700, exist_ok=True)
+        walk_to(self.out, HIDDEN).mkdir(mode=0o700, exist_ok=True)  # refuses a planted link
         try:
             return os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0),
                            0o600)

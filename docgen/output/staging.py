@@ -219,7 +219,7 @@ class Staging:
                 raise OutputError(msg) from None
             raise
         self._done = True
-        _tighten(self.out, plan.report.unchanged)
+        _tighten(self.out, [*plan.report.unchanged, *plan.report.new, *plan.report.changed])
         return plan.report
 
     def _stage_manifest(self, manifest: dict[str, Any]) -> None:
@@ -302,12 +302,20 @@ def _finish_manifest(manifest: dict[str, Any], old: dict[str, Any], staged: dict
 
 
 def _tighten(out: Path, paths: list[str]) -> None:
-    """Owner-only permissions on docgen's files that were kept as they were."""
+    """Owner-only permissions on docgen's files and their folders (an older docgen, or
+    another tool, may have left them readable by others); the output folder itself only
+    gets a warning, since the user chose it."""
+    folders: set[Path] = set()
     for rel in paths:
         with contextlib.suppress(OSError):
             path = out / rel
             if not path.is_symlink() and path.stat().st_mode & 0o077:
                 path.chmod(0o600)
+            folders.update(p for p in path.parents if p != out and out in p.parents)
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            if not folder.is_symlink() and folder.stat().st_mode & 0o077:
+                folder.chmod(0o700)
 
 
 def recover(out: Path, *, locked: bool = False) -> int:

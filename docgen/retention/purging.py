@@ -123,6 +123,10 @@ def _run(result: PurgeResult, *, dry_run: bool, on: dt.date) -> None:
         msg = (f"the output folder {out} holds the documents of case {previous.reference}, "
                f"not of case {result.reference}; nothing was deleted")
         raise OutputError(msg)
+    record = walk_to(out, RECORD)
+    if record.exists() and not _is_record(record):
+        msg = f"{record} exists and is not a record docgen wrote; nothing was deleted"
+        raise OutputError(msg, hint="move or rename it, then purge again")
     listed = [*previous.paths(OWNED), *previous.paths(ADDED)]
     files = [rel for rel in dict.fromkeys(listed) if _is_file(out, rel)]
     backups = [rel for rel in previous.backups if _is_dir(out, rel)]
@@ -140,6 +144,14 @@ def _run(result: PurgeResult, *, dry_run: bool, on: dt.date) -> None:
             walk_to(out, rel).rmdir()
     (out / MANIFEST).unlink()
     fsync_dir(out)
+
+
+def _is_record(path: Path) -> bool:
+    try:
+        data = json.loads(path.read_bytes())
+    except (OSError, ValueError):
+        return False
+    return isinstance(data, dict) and "purged_on" in data and "docgen" in data
 
 
 def _is_file(out: Path, rel: str) -> bool:
