@@ -180,3 +180,67 @@ def test_an_interrupted_rollback_is_finished_by_the_next_command(
     monkeypatch.setattr(journal, "_rename", real)
     assert recover(out) == 1
     assert tree_state(out) == states["old"]
+
+
+_BUILD_CHILD = textwrap.dedent("""
+    import os, sys
+    sys.path.insert(0, {repo!r})
+    from pathlib import Path
+    from docgen.output import journal
+    from docgen.pack.pipeline import build
+    k = int(sys.argv[2]); done = []
+    real = journal._rename
+    def dying(src, dst):
+        real(src, dst)
+        done.append(1)
+        if len(done) == k:
+            os._exit(9)
+    journal._rename = dying
+    build(Path({case!r}), Path(sys.argv[1]))
+""")
+
+
+def test_a_real_rebuild_killed_after_every_commit_step_is_finished_by_the_next_build(
+    tmp_path: Path,
+) -> None:
+    import hashlib
+    import json
+
+    from docgen.pack.pipeline import build
+
+    case = REPO / "samples" / "kommune-fjordby.yaml"
+    old = tmp_path / "old"
+    build(case, old)
+    (old / "parathed.xlsx").unlink()  # the rebuild adds it back
+    (old / "rollestjerne.xlsx").write_bytes(b"an older version docgen wrote")
+    (old / "scoreark" / "P9_gone.xlsx").write_bytes(b"a member who left the panel")
+    manifest = json.loads((old / "manifest.json").read_text(encoding="utf-8"))
+    for record in manifest["documents"]:
+        if record["path"] == "rollestjerne.xlsx":
+            record["sha256"] = hashlib.sha256(b"an older version docgen wrote").hexdigest()
+    manifest["documents"].append({"path": "scoreark/P9_gone.xlsx", "sha256": hashlib.sha256(
+        b"a member who left the panel").hexdigest()})
+    (old / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    before = tree_state(old)
+    new = tmp_path / "new"
+    shutil.copytree(old, new)
+    build(case, new)
+    after = tree_state(new)
+    assert before != after
+    script = _BUILD_CHILD.format(repo=str(REPO), case=str(case))
+    k = 0
+    while True:
+        k += 1
+        out = tmp_path / f"k{k}"
+        shutil.copytree(old, out)
+        run = subprocess.run([sys.executable, "-c", script, str(out), str(k)],
+                             capture_output=True, check=False)
+        if run.returncode == 0:  # k is past the last step
+            assert tree_state(out) == after
+            break
+        assert run.returncode == 9, run.stderr.decode()
+        assert recover(out) == 1
+        assert tree_state(out) in (before, after), f"after a kill at step {k}"
+        build(case, out)
+        assert tree_state(out) == after
+    assert k >= 5  # aside and place of the replaced file, place, aside, the manifest's two
