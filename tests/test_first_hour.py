@@ -38,7 +38,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None, color: bool = Fals
 def test_help_lists_commands_in_the_order_of_use() -> None:
     out = run("--help").output
     listed = re.findall(r"^  ([a-z]+)  +\S", out.split("Commands:")[1], flags=re.MULTILINE)
-    assert listed == ["init", "validate", "build", "templates", "config", "schema"]
+    assert listed == ["init", "validate", "build", "purge", "templates", "config", "schema"]
 
 
 def test_commands_still_to_come_slot_into_their_place() -> None:
@@ -128,7 +128,7 @@ def test_the_starter_names_the_file_made_and_the_real_output_folder(tmp_path: Pa
     text = target.read_text(encoding="utf-8")
     assert "docgen validate peer-2026.yaml" in text
     assert "docgen build peer-2026.yaml -o out/peer-2026" in text
-    assert "mappen out" in text
+    assert "en mappe med sagens nummer under mappen out" in text
     assert "<sagsfil>" not in text
     assert "case.yaml" not in text
     assert "configs/defaults.yaml" not in text

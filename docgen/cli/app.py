@@ -90,13 +90,23 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
+    default=None,
+    help="Output folder (default: out/<the case's reference>).",
 )
 @_CONFIG
 @_TEMPLATES
 @_STRICT
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Go ahead although files in the way were changed or not made by docgen (or the "
+    "folder belongs to another case): they are first moved into a dated backup folder.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be written, replaced, removed and kept; write nothing.",
+)
 @click.option(
     "--pdf/--no-pdf",
     default=None,
@@ -112,18 +122,24 @@ def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
 )
 def build(
     case: Path,
-    out: Path,
+    out: Path | None,
     config: Path | None,
     templates: Path | None,
     strict: bool,
+    force: bool,
+    dry_run: bool,
     pdf: bool | None,
     pdf_timeout: float | None,
 ) -> None:
     """Build every document of CASE into the output folder (all or nothing).
 
+    A rebuild replaces only what docgen wrote and nobody changed since; anything else in
+    the way stops it (see --force).
+
     \b
     Example:
-      docgen build case.yaml -o out/case --pdf
+      docgen build case.yaml --pdf
+      docgen build case.yaml -o out/case --dry-run
     """
     from docgen.pack.pipeline import PdfOptions  # noqa: PLC0415 - keeps `docgen --help` fast
     from docgen.pack.pipeline import build as run  # noqa: PLC0415
@@ -133,7 +149,7 @@ def build(
     _sources(case, config, templates)
 
     def show(record: dict[str, Any]) -> None:
-        if bar.active:
+        if bar.active or dry_run:
             return
         out_.info(f"  {record['kind']:<18} {record['path']}")
 
@@ -146,6 +162,8 @@ def build(
             strict=strict,
             on_document=show,
             pdf=PdfOptions(enabled=pdf, timeout=pdf_timeout, progress=bar.update),
+            force=force,
+            dry_run=dry_run,
         )
     except DocgenError as e:
         bar.close()
@@ -158,7 +176,34 @@ def build(
     _advise(result.advisories)
     for note in result.notes:
         out_.note(note)
-    out_.info(f"{len(result.documents)} documents written to {out} (see manifest.json)")
+    _changes(result.changes, result.out)
+    if not dry_run:
+        out_.info(f"{len(result.documents)} documents written to {result.out} "
+                  "(see manifest.json)")
+
+
+def _changes(report: Any, out: Path) -> None:
+    """What a commit did (or would do), one line, then the removed and backed-up files."""
+    out_ = console()
+    if report.dry_run:
+        out_.info(f"dry run, nothing written; {out} would get: {report.summary()}")
+        for label, paths in (("write", report.new), ("replace", report.changed),
+                             ("remove", report.removed), ("keep", report.unchanged)):
+            for rel in paths:
+                out_.info(f"  would {label:<8} {rel}")
+        if report.backed_up:
+            out_.info("  would first move into a backup folder (--force):")
+            for rel in report.backed_up:
+                out_.info(f"    {rel}")
+        return
+    out_.info(report.summary())
+    for rel in report.removed:
+        out_.info(f"  removed {rel}")
+    if report.backup:
+        out_.warn(f"{len(report.backed_up)} file(s) in the way were moved to "
+                  f"{out / report.backup}:")
+        for rel in report.backed_up:
+            out_.warn(f"  {rel}")
 
 
 def _sources(case: Path, config: Path | None, templates: Path | None) -> None:
@@ -196,6 +241,59 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
         out_.detail(f"  would write {path}")
     n = len(checked.advisories)
     out_.info(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
+
+
+@main.command(short_help="Delete a case's outputs once its retention period has passed.")
+@_CASE
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The case's output folder (default: out/<the case's reference>).",
+)
+@_CONFIG
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+def purge(case: Path, out: Path | None, config: Path | None, dry_run: bool) -> None:
+    """Delete every output of CASE once its retention period has passed.
+
+    The period runs from dates.recruitment_closed for retention.months. Everything the
+    folder's manifest lists goes (documents, PDFs, returned scoresheets and summaries
+    stored with it, docgen's backups); a record without personal data stays.
+
+    \b
+    Example:
+      docgen purge case.yaml --dry-run
+    """
+    from docgen.retention.purging import purge as run  # noqa: PLC0415
+
+    out_ = console()
+    try:
+        result = run(case, out, config=config, dry_run=dry_run)
+    except DocgenError as e:
+        out_.fail(e)
+    verb = "would delete" if dry_run else "deleted"
+    for rel in result.deleted:
+        out_.info(f"  {verb} {rel}")
+    for rel in result.backups:
+        out_.info(f"  {verb} {rel}/ (a backup folder)")
+    n, b = len(result.deleted), len(result.backups)
+    out_.info(f"{verb} {n} file{'s' if n != 1 else ''} and {b} backup folder"
+               f"{'s' if b != 1 else ''} of case {result.reference} from {result.out} "
+               f"(retention ended {result.ended.isoformat()})")
+    if not dry_run:
+        out_.info(f"a record without personal data is in {result.out / 'purged.json'}")
+    if result.left:
+        out_.info(f"left {len(result.left)} file(s) docgen did not write; check them "
+                   "yourself:")
+        for rel in result.left:
+            out_.info(f"  {rel}")
+    if result.consented:
+        out_.note(
+            f"{result.consented} applicant(s) consented to their application being kept for "
+            f"future posts ({result.consent_months} months). docgen keeps no applications: "
+            "if HR keeps them, they are outside this folder and must be deleted when that "
+            "period ends.")
 
 
 # Tools for consultants and HR officers: starter case, JSON Schema, templates, settings.

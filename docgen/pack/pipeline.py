@@ -15,10 +15,12 @@ from typing import Any
 
 from docgen._version import __version__
 from docgen.case.checks import run_checks
+from docgen.case.effective import retention_ends
 from docgen.case.model import Case
 from docgen.case.starter import schema_note
-from docgen.errors import Advisory, CaseError, Issue, TemplateError
+from docgen.errors import Advisory, CaseError, Issue, RetentionError, TemplateError
 from docgen.loading import load_model, sort_issues
+from docgen.output.changes import Report
 from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Plan, make_plan
@@ -44,7 +46,7 @@ class Checked:
 
 @dataclass
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote (or, in a dry run, would write): ``changes`` says what moved."""
 
     out: Path
     documents: list[dict[str, Any]] = field(default_factory=list)
@@ -52,6 +54,7 @@ class BuildResult:
     advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    changes: Report = field(default_factory=Report)
 
 
 def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
@@ -139,21 +142,46 @@ class PdfOptions:
     progress: Callable[[int, int], None] | None = None
 
 
+def default_out(case: Case) -> Path:
+    """The case's own output folder: ``out/<reference>`` (a reference is a safe name)."""
+    return Path("out") / case.reference
+
+
+def check_retention(case: Case, settings: Settings, today: dt.date) -> None:
+    """Refuse a case whose retention period has ended: its outputs are due for purging."""
+    ends = retention_ends(case, settings)
+    if ends is not None and today >= ends:
+        msg = (f"the retention period of case {case.reference} ended on {ends.isoformat()} "
+               "(dates.recruitment_closed + retention.months); nothing was written")
+        raise RetentionError(msg, hint="delete its outputs with `docgen purge`")
+
+
 def build(
     case_path: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     config: Path | None = None,
     templates: Path | None = None,
     strict: bool = False,
     on_document: Progress | None = None,
     pdf: PdfOptions | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Build every document of the case into ``out``; all or nothing."""
+    """Build every document of the case into ``out`` (default ``out/<reference>``).
+
+    All or nothing, and never over the user's work: a file that changed since docgen wrote
+    it, or that docgen did not write, stops the build unless ``force`` (which moves it
+    into a backup folder first). ``dry_run`` renders elsewhere and only reports the plan.
+    ``today`` (default: the clock) decides whether the retention period has ended.
+    """
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
     case = checked.case
+    check_retention(case, settings, today or dt.date.today())
+    out = default_out(case) if out is None else out
     pdf = pdf or PdfOptions()
     want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
@@ -166,12 +194,9 @@ def build(
         notes=[*checked.notes, *_plan_notes(case, plan)],
     )
     created = _created(case)
-    with Staging(out) as stage:
-        renderer = Renderer(case, case_path.parent, settings, created)
-        try:
-            _render_all(plan, renderer, stage, result, on_document)
-        finally:
-            renderer.close()
+    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
+        renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
+        _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
@@ -186,8 +211,8 @@ def build(
                 result.documents.append(record)
                 if on_document:
                     on_document(record)
-        result.warnings = renderer.warnings
-        stage.commit(_manifest(checked, result))
+        result.warnings = [*stage.warnings, *renderer.warnings]
+        result.changes = stage.commit(_manifest(checked, result))
     return result
 
 
@@ -210,6 +235,7 @@ def _render_all(
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
     return {
         "docgen": __version__,
+        "reference": checked.case.reference,
         "case": checked.path.as_posix(),
         "case_sha256": checked.sha256,
         "documents": result.documents,
