@@ -152,6 +152,7 @@ def build(
                 timeout=timeout,
                 when=when,
                 progress=pdf.progress,
+                marked=renderer.marked,
             ):
                 result.documents.append(record)
                 if on_document:

@@ -11,6 +11,7 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Mm
 
@@ -59,9 +60,11 @@ class Renderer:
         self.created = created
         self.compiled: dict[Path, CompiledTemplate] = {}
         self.done: list[tuple[Job, Path]] = []
+        self.marked: set[str] = set()  # print files whose PDF can be cut into the letters'
         self.warnings: list[str] = []
         self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.xlsx_env = make_env(autoescape=False)
+        self.workbooks: dict[Path, Any] = {}  # template → docgen.excel.fill.LoadedTemplate
         self._scratch = tempfile.TemporaryDirectory(prefix="docgen-templates-")
 
     def close(self) -> None:
@@ -96,8 +99,11 @@ class Renderer:
         return tpl
 
     def _xlsx(self, job: Job, template: Path) -> bytes:
-        from docgen.excel.fill import fill_workbook  # noqa: PLC0415 - only builds with workbooks
+        from docgen.excel.fill import fill_workbook, load_template  # noqa: PLC0415 - only xlsx
 
+        loaded = self.workbooks.get(template)
+        if loaded is None:  # parsed once per build, a copy per panel member
+            loaded = self.workbooks[template] = load_template(template)
         metadata = {
             "docgen_kind": job.spec.kind,
             "case_reference": self.case.reference,
@@ -106,9 +112,9 @@ class Renderer:
             "template_version": self.template_version,
         }
         result = fill_workbook(
-            template,
+            loaded,
             job.context,
-            make_env(autoescape=False),
+            self.xlsx_env,  # one environment, so each cell's Jinja is compiled once
             charts=job.spec.charts,
             metadata=metadata,
             created=self.created,
@@ -120,7 +126,14 @@ class Renderer:
         return result.data
 
     def _combine(self, job: Job) -> bytes:
-        parts = sorted(
-            (j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine
-        )
-        return normalise_package(combine_docx([path for _, path in parts]), self.stamp)
+        printed = combine_docx([path for _, path in print_order(self.done, job.spec.combine)])
+        if printed.marked:  # written deterministically already, every letter marked
+            self.marked.add(job.path)
+            return printed.data
+        return normalise_package(printed.data, self.stamp)
+
+
+def print_order(done: list[tuple[Job, Path]], kind: str | None) -> list[tuple[Job, Path]]:
+    """The documents of ``kind`` in the order a print file joins them: by recipient id."""
+    return sorted(((j, p) for j, p in done if j.spec.kind == kind),
+                  key=lambda item: item[0].recipient or "")
