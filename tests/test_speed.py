@@ -174,3 +174,29 @@ def test_a_case_with_hundreds_of_applicants_prints_every_letter_on_its_pages(
         assert name in "".join(own_pages), rel
         at += len(own_pages)
     assert at == len(pages)
+
+
+def test_a_write_failing_in_the_writer_thread_leaves_the_folder_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from docgen.output.staging import Staging
+    from tests.helpers import tree_state
+
+    out = tmp_path / "out"
+    build(REGION, out)
+    before = tree_state(out)
+    real = Staging.write
+    calls = {"n": 0}
+
+    def flaky(self: Staging, rel: str, data: bytes) -> Path:
+        calls["n"] += 1
+        if calls["n"] == 25:
+            raise OSError(28, "No space left on device")
+        return real(self, rel, data)
+
+    monkeypatch.setattr(Staging, "write", flaky)
+    with pytest.raises(OSError, match="No space"):
+        build(REGION, out)
+    assert calls["n"] >= 25
+    assert tree_state(out) == before
+    assert [p for p in tmp_path.iterdir() if p.is_dir() and ".docgen-" in p.name] == []

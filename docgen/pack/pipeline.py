@@ -20,7 +20,7 @@ from docgen.errors import Advisory, CaseError, Issue, TemplateError
 from docgen.loading import load_model, sort_issues
 from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
-from docgen.pack.plan import Plan, make_plan
+from docgen.pack.plan import Job, Plan, make_plan
 from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
@@ -169,13 +169,35 @@ def _render_all(
     result: BuildResult,
     on_document: Progress | None,
 ) -> None:
-    for job in plan.jobs:
-        data = renderer.render(job)
-        renderer.done.append((job, stage.write(job.path, data)))
-        record = job.record(job.path, data)
-        result.documents.append(record)
-        if on_document:
-            on_document(record)
+    # Files are written by one helper thread while the next document renders (creating
+    # a file costs about as much as rendering a letter, and it waits on the disk, not on
+    # Python); a print file reads the letters, so it waits until they are all written.
+    from concurrent.futures import Future, ThreadPoolExecutor  # noqa: PLC0415
+
+    pending: list[tuple[Job, Future[Path]]] = []
+
+    def drain(keep: int = 0) -> None:
+        while len(pending) > keep:  # a few files in flight at most: memory stays flat
+            job, future = pending.pop(0)
+            renderer.done.append((job, future.result()))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write") as writer:
+        try:
+            for job in plan.jobs:
+                if job.spec.combine:
+                    drain()
+                data = renderer.render(job)
+                pending.append((job, writer.submit(stage.write, job.path, data)))
+                drain(keep=4)
+                record = job.record(job.path, data)
+                del data
+                result.documents.append(record)
+                if on_document:
+                    on_document(record)
+            drain()
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
