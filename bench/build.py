@@ -1,6 +1,6 @@
 """Benchmark: ``docgen build`` of the regional sample, with and without PDFs, and a large case.
 
-    python bench/build.py [--repeat 5] [--applicants 1000] [--root PATH]
+    python bench/build.py [--repeat 5] [--applicants 1000] [--root PATH] [--compare PATH]
 
 In one run, round after round, it times (a) a cold ``soffice --convert-to pdf`` of the
 sample's job posting with a fresh profile, the yardstick: it moves with the machine,
@@ -9,8 +9,9 @@ new process, as a user runs it. Then it builds a generated case: the sample with
 ``--applicants`` more rejected applicants (letters only), and reads the peak memory
 (maximum resident set size) of each build from the operating system. It prints medians,
 the ratio of (c) to (a), the peak memory of both cases and the cost per extra applicant;
-the last line holds the ratios. ``--root`` runs another checkout of docgen (to compare
-before and after on the same machine). Needs LibreOffice and a POSIX system (``wait4``).
+the last line holds the ratios (of ``--root``, default this checkout). ``--compare`` runs
+another checkout in the same rounds, side by side (before and after a change, on the same
+machine at the same time). Needs LibreOffice and a POSIX system (``wait4``).
 """
 
 from __future__ import annotations
@@ -33,7 +34,11 @@ LAST = ["Østergaard", "Kjærgaard", "Brøndum", "Holm", "Dahl", "Møller", "Lun
 
 
 def generated_case(sample: Path, extra: int, folder: Path) -> Path:
-    """The sample with ``extra`` more rejected, not interviewed applicants (ids A1000 …)."""
+    """The sample with ``extra`` more rejected, not interviewed applicants.
+
+    Their ids are A100 … A999, then A1000 …: up to 900 extra fit ids of three digits (an
+    older docgen's limit, for comparisons), more need four.
+    """
     text = sample.read_text(encoding="utf-8")
     head, sep, tail = text.partition("\napplicants:\n")
     if not sep:
@@ -41,7 +46,7 @@ def generated_case(sample: Path, extra: int, folder: Path) -> Path:
     rows = []
     for i in range(extra):
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}"
-        rows.append(f"  - id: A{1000 + i}\n    name: {name}\n    outcome: rejected\n")
+        rows.append(f"  - id: A{100 + i}\n    name: {name}\n    outcome: rejected\n")
     case = folder / f"case-{extra}.yaml"
     case.write_text(head + sep + "".join(rows) + tail, encoding="utf-8")
     for other in sample.parent.iterdir():  # the logo and anything else the case names
@@ -85,48 +90,60 @@ def main() -> None:
     parser.add_argument("--applicants", type=int, default=1000,
                         help="extra applicants in the large case (default 1000; 0: skip it)")
     parser.add_argument("--root", type=Path, default=ROOT, help="the docgen checkout to run")
+    parser.add_argument("--compare", type=Path, action="append", default=[],
+                        help="another checkout to run in the same rounds (before/after)")
     args = parser.parse_args()
-    root = args.root.resolve()
+    roots = [r.resolve() for r in (args.root, *args.compare)]
     soffice = shutil.which(os.environ.get("DOCGEN_SOFFICE") or "soffice")
     if soffice is None:
         raise SystemExit("LibreOffice (soffice) not found")
-    sample = root / "samples" / "region-vest.yaml"
+    sample = ROOT / "samples" / "region-vest.yaml"
     docgen = [sys.executable, "-m", "docgen", "build"]
+    yard: list[float] = []
+    times: dict[tuple[Path, str], list[float]] = {}
+    peaks: dict[tuple[Path, str], list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="docgen-bench-build-") as tmp:
         scratch = Path(tmp)
-        run([*docgen, str(sample), "-o", str(scratch / "warm")], root)  # untimed: disk caches
+        for root in roots:  # untimed: disk caches
+            run([*docgen, str(sample), "-o", str(scratch / "warm")], root)
         posting = scratch / "warm" / "stillingsopslag.docx"
         cold_soffice(soffice, posting, scratch, -1)  # untimed: LibreOffice from disk once
         large = generated_case(sample, args.applicants, scratch) if args.applicants else None
-        yard, plain, pdf, plain_mem, big, big_mem = [], [], [], [], [], []
+        builds = [("build", [str(sample)]), ("build --pdf", [str(sample), "--pdf"])]
+        if large is not None:
+            builds.append(("large", [str(large)]))
         for i in range(args.repeat):
             yard.append(cold_soffice(soffice, posting, scratch, i))
-            t, mem = run([*docgen, str(sample), "-o", str(scratch / f"plain{i}")], root)
-            plain.append(t)
-            plain_mem.append(mem)
-            pdf.append(run([*docgen, str(sample), "--pdf", "-o", str(scratch / f"pdf{i}")],
-                           root)[0])
-            if large is not None:
-                t, mem = run([*docgen, str(large), "-o", str(scratch / f"large{i}")], root)
-                big.append(t)
-                big_mem.append(mem)
-            for folder in ("plain", "pdf", "large"):
-                shutil.rmtree(scratch / f"{folder}{i}", ignore_errors=True)
-            print(f"round {i + 1}: soffice {yard[-1]:.2f} s, build {plain[-1]:.2f} s, "
-                  f"--pdf {pdf[-1]:.2f} s" + (f", large {big[-1]:.2f} s" if big else ""),
-                  flush=True)
-    y, p, q = (statistics.median(v) for v in (yard, plain, pdf))
+            line = [f"round {i + 1}: soffice {yard[-1]:.2f} s"]
+            for root in roots:
+                for label, extra in builds:
+                    out = scratch / f"out{i}"
+                    t, mem = run([*docgen, *extra, "-o", str(out)], root)
+                    shutil.rmtree(out, ignore_errors=True)
+                    times.setdefault((root, label), []).append(t)
+                    peaks.setdefault((root, label), []).append(mem)
+                    line.append(f"{label} {t:.2f} s")
+            print(", ".join(line), flush=True)
+    y = statistics.median(yard)
     print(f"cold soffice, one document (yardstick): {y:.2f} s (median of {args.repeat})")
-    print(f"docgen build: {p:.2f} s; docgen build --pdf: {q:.2f} s = {q / y:.2f}x the yardstick")
-    tail = ""
-    if big:
-        b, m, mb = statistics.median(big), max(plain_mem), max(big_mem)
-        per = (b - p) / args.applicants * 1000
-        print(f"sample: peak {m:.0f} MB; +{args.applicants} applicants: {b:.2f} s, "
-              f"peak {mb:.0f} MB ({mb - m:+.0f} MB), {per:.2f} ms per extra applicant")
-        tail = f", +{mb - m:.0f} MB and {per:.2f} ms per extra applicant"
-    print(f"ratio: build --pdf {q / y:.2f}x one cold soffice conversion; "
-          f"build {p:.2f} s{tail}")
+    last = ""
+    for root in reversed(roots):
+        p = statistics.median(times[root, "build"])
+        q = statistics.median(times[root, "build --pdf"])
+        line = (f"{root.name}: build {p:.2f} s, build --pdf {q:.2f} s = {q / y:.2f}x the "
+                f"yardstick; sample peak {max(peaks[root, 'build']):.0f} MB")
+        tail = ""
+        if large is not None:
+            b, mb = statistics.median(times[root, "large"]), max(peaks[root, "large"])
+            m = max(peaks[root, "build"])
+            per = (b - p) / args.applicants * 1000
+            line += (f"; +{args.applicants} applicants {b:.2f} s, peak {mb:.0f} MB "
+                     f"({mb - m:+.0f} MB), {per:.2f} ms per extra applicant")
+            tail = f", +{mb - m:.0f} MB and {per:.2f} ms per extra applicant"
+        print(line)
+        last = (f"ratio: build --pdf {q / y:.2f}x one cold soffice conversion; "
+                f"build {p:.2f} s{tail}")
+    print(last)
 
 
 if __name__ == "__main__":

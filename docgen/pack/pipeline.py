@@ -19,9 +19,7 @@ from docgen.case.model import Case
 from docgen.errors import Advisory, CaseError, Issue, TemplateError
 from docgen.loading import load_model, sort_issues
 from docgen.output.staging import Staging
-from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Job, Plan, make_plan
-from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
 from docgen.templates.context import base_context
@@ -136,6 +134,8 @@ def build(
         out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
     )
     created = _created(case)
+    from docgen.pack.render import Renderer  # noqa: PLC0415 - `validate` needs no renderer
+
     with Staging(out) as stage:
         renderer = Renderer(case, case_path.parent, settings, created)
         try:
@@ -143,6 +143,8 @@ def build(
         finally:
             renderer.close()
         if soffice is not None:
+            from docgen.pack.pdfstage import make_pdfs  # noqa: PLC0415 - only with --pdf
+
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
             for record in make_pdfs(
@@ -164,7 +166,7 @@ def build(
 
 def _render_all(
     plan: Plan,
-    renderer: Renderer,
+    renderer: Any,  # docgen.pack.render.Renderer, imported when a build starts
     stage: Staging,
     result: BuildResult,
     on_document: Progress | None,

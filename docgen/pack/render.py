@@ -11,19 +11,21 @@ import datetime as dt
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
-
-from docx.shared import Mm
+from typing import TYPE_CHECKING, Any
 
 from docgen.case.model import Case
 from docgen.errors import RenderError
 from docgen.jinja import make_env
 from docgen.pack.plan import Job
 from docgen.settings import Settings
-from docgen.word.compiled import CompiledTemplate
 from docgen.word.package import normalise_package
 from docgen.word.printfile import combine_docx
-from docgen.word.render import LOGO_HEIGHT_MM, render_docx
+
+if TYPE_CHECKING:
+    from docgen.word.compiled import CompiledTemplate
+
+# python-docx, docxtpl and openpyxl load only when a document of theirs is made (a case
+# without letters needs no fast path, `docgen validate` none of them).
 
 _LOGO_TAG = re.compile(r"\{\{-?\s*logo\s*-?\}\}")
 
@@ -35,6 +37,9 @@ def embed_logo(path: Path, logo: Path) -> None:
     none; so the logo becomes part of the template once, before it is compiled.
     """
     from docx import Document  # noqa: PLC0415
+    from docx.shared import Mm  # noqa: PLC0415
+
+    from docgen.word.render import LOGO_HEIGHT_MM  # noqa: PLC0415
 
     doc = Document(str(path))
     for section in doc.sections:
@@ -82,6 +87,8 @@ class Renderer:
             return self._xlsx(job, job.template)
         if job.spec.for_ == "applicant":
             return self._many(job.template).render({**job.context, "logo": None})
+        from docgen.word.render import render_docx  # noqa: PLC0415
+
         data = render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
         return normalise_package(data, self.stamp)
 
@@ -89,6 +96,8 @@ class Renderer:
         """A template compiled once; its package is normalised once, so every copy is too."""
         tpl = self.compiled.get(template)
         if tpl is None:
+            from docgen.word.compiled import CompiledTemplate  # noqa: PLC0415
+
             clean = Path(self._scratch.name) / f"{len(self.compiled)}.docx"
             clean.write_bytes(template.read_bytes())
             if self.logo is not None:
