@@ -200,3 +200,30 @@ def test_a_write_failing_in_the_writer_thread_leaves_the_folder_unchanged(
     assert calls["n"] >= 25
     assert tree_state(out) == before
     assert [p for p in tmp_path.iterdir() if p.is_dir() and ".docgen-" in p.name] == []
+
+
+def test_without_marks_in_the_pdf_each_letter_is_converted_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import pypdfium2
+
+    from docgen.pack import pdfstage
+
+    require_soffice()
+
+    def unmarked(_source: Path, _parts: int) -> list[range]:
+        raise ConversionError("the print file's PDF does not mark where each document starts")
+
+    monkeypatch.setattr(pdfstage, "part_pages", unmarked)
+    out = tmp_path / "out"
+    build(REGION, out, pdf=PdfOptions(enabled=True))
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    letters = [d for d in manifest["documents"]
+               if d["kind"] == "rejection-letter" and d["path"].endswith(".pdf")]
+    assert len(letters) > 30
+    for doc in letters:
+        pdf = pypdfium2.PdfDocument(out / doc["path"])
+        assert len(pdf) == 1
+        # Converted by LibreOffice itself, not cut (a cut PDF is written by PDFium).
+        assert pdf.get_metadata_dict()["Producer"].startswith("LibreOffice"), doc["path"]
+    assert len(pypdfium2.PdfDocument(out / "afslag" / "alle_afslag.pdf")) == len(letters)

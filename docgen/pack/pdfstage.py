@@ -90,7 +90,7 @@ def make_pdfs(
         records.append(job.record(rel, stage.path(rel).read_bytes(), source=job.path))
     for p in prints:
         rel = _pdf_path(p.job.path)
-        if p.job.path not in marked or any(j.target == stage.path(rel) for j in late):
+        if p.job.path not in marked:  # not converted itself: join its letters' PDFs
             parts = [stage.path(_pdf_path(job.path)) for job, _ in p.parts]
             combine_pdfs(parts, stage.path(rel), timestamp=when)
         stage.written.append(rel)
