@@ -227,3 +227,18 @@ def test_without_marks_in_the_pdf_each_letter_is_converted_on_its_own(
         # Converted by LibreOffice itself, not cut (a cut PDF is written by PDFium).
         assert pdf.get_metadata_dict()["Producer"].startswith("LibreOffice"), doc["path"]
     assert len(pypdfium2.PdfDocument(out / "afslag" / "alle_afslag.pdf")) == len(letters)
+
+
+def test_the_print_file_does_not_read_back_the_letters_just_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, region
+) -> None:
+    from docgen.pack import render
+
+    def no_reading(_path: Path) -> None:
+        raise AssertionError("a staged letter was read back")
+
+    monkeypatch.setattr(render, "read_part", no_reading)
+    build(REGION, tmp_path / "out")
+    out, _ = region
+    assert (tmp_path / "out" / "afslag" / "alle_afslag.docx").read_bytes() == (
+        out / "afslag" / "alle_afslag.docx").read_bytes()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tempfile
+import zlib
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,8 +19,8 @@ from docgen.errors import RenderError
 from docgen.jinja import make_env
 from docgen.pack.plan import Job
 from docgen.settings import Settings
-from docgen.word.package import normalise_package
-from docgen.word.printfile import combine_docx
+from docgen.word.package import normalise_package, zip_bytes
+from docgen.word.printfile import Signature, combine_docx, read_part, signature
 
 if TYPE_CHECKING:
     from docgen.word.compiled import CompiledTemplate
@@ -66,6 +67,9 @@ class Renderer:
         self.compiled: dict[Path, CompiledTemplate] = {}
         self.done: list[tuple[Job, Path]] = []
         self.marked: set[str] = set()  # print files whose PDF can be cut into the letters'
+        self._printed = {spec.combine for spec in settings.documents if spec.combine}
+        # each printed letter's document.xml, compressed (a few KB), until its print file
+        self._bodies: dict[str, tuple[bytes, Signature]] = {}
         self.warnings: list[str] = []
         self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.xlsx_env = make_env(autoescape=False)
@@ -86,7 +90,11 @@ class Renderer:
         if job.template.suffix.lower() == ".xlsx":
             return self._xlsx(job, job.template)
         if job.spec.for_ == "applicant":
-            return self._many(job.template).render({**job.context, "logo": None})
+            entries = self._many(job.template).render_entries({**job.context, "logo": None})
+            if job.spec.kind in self._printed:  # the print file takes the body from here
+                body = next(e for e in entries if e.name == b"word/document.xml")
+                self._bodies[job.path] = (body.compressed, signature(entries))
+            return zip_bytes(entries)
         from docgen.word.render import render_docx  # noqa: PLC0415
 
         data = render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
@@ -135,7 +143,16 @@ class Renderer:
         return result.data
 
     def _combine(self, job: Job) -> bytes:
-        printed = combine_docx([path for _, path in print_order(self.done, job.spec.combine)])
+        parts = print_order(self.done, job.spec.combine)
+        held = {path: self._bodies.pop(j.path) for j, path in parts if j.path in self._bodies}
+
+        def read(path: Path) -> tuple[bytes, Signature]:
+            if path in held:  # no need to read back what was just written
+                compressed, same = held[path]
+                return zlib.decompress(compressed, -15), same
+            return read_part(path)
+
+        printed = combine_docx([path for _, path in parts], read)
         if printed.marked:  # written deterministically already, every letter marked
             self.marked.add(job.path)
             return printed.data

@@ -270,6 +270,16 @@ class CompiledTemplate:
                 filter's error …) or the result is not well-formed XML.
             UnsupportedFeatureError: a value needs what the fast path lacks.
         """
+        return _zip_bytes(self.render_entries(context))
+
+    def render_entries(self, context: Mapping[str, Any]) -> list[_ZipEntry]:
+        """Render one document into its compressed zip entries, in the template's order.
+
+        Raises:
+            TemplateRenderError: Jinja failed (undefined name, sandbox violation, a
+                filter's error …) or the result is not well-formed XML.
+            UnsupportedFeatureError: a value needs what the fast path lacks.
+        """
         # A value that is the very object checked for the previous document (the case's
         # shared data in every letter) is not walked again; a value changed in place since
         # is still refused when it fails or adds a relationship (see the module notes).
@@ -278,11 +288,10 @@ class CompiledTemplate:
             if checked.get(key, _MISSING) is not value:
                 _check_context(value, self.name)
         self._checked = dict(context)
-        entries = [
+        return [
             e if isinstance(e, _ZipEntry) else self._rendered_entry(e, context)
             for e in self._entries
         ]
-        return _zip_bytes(entries)
 
     def _rendered_entry(self, part: _RenderedPart, context: Mapping[str, Any]) -> _ZipEntry:
         """Render a part, or reuse its last output when it reads the same values."""

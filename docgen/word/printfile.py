@@ -18,7 +18,7 @@ import io
 import re
 import zipfile
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
 from dataclasses import dataclass
 from pathlib import Path
@@ -171,28 +171,45 @@ class _Deflate:
         return ZipEntry(name.encode("ascii"), 0, self.crc, b"".join(self._out), self.size)
 
 
-def _stream(paths: Sequence[Path]) -> bytes:
+Signature = dict[str, tuple[int, int]]
+"""The CRC-32 and size of a document's styles, numbering and settings."""
+Reader = Callable[[Path], tuple[bytes, Signature]]
+"""Gives a document's ``word/document.xml`` and its :data:`Signature`."""
+
+
+def read_part(path: Path) -> tuple[bytes, Signature]:
+    """A document's body and signature, read from its file."""
+    with zipfile.ZipFile(path) as z:
+        # The zip's own checksums say whether styles and numbering are the same,
+        # without inflating them for every letter.
+        same = {m: (z.getinfo(m).CRC, z.getinfo(m).file_size)
+                for m in _SHARED if m in z.NameToInfo}
+        return z.read(_BODY), same
+
+
+def signature(entries: Iterable[ZipEntry]) -> Signature:
+    """The :data:`Signature` of a document given as zip entries (a rendered letter)."""
+    return {e.name.decode(): (e.crc, e.size) for e in entries if e.name.decode() in _SHARED}
+
+
+def _stream(paths: Sequence[Path], read: Reader) -> bytes:
     with zipfile.ZipFile(paths[0]) as z:
         names = z.namelist()
-        first = {n: z.read(n) for n in names}
-        shared = {n: (z.getinfo(n).CRC, z.getinfo(n).file_size) for n in _SHARED if n in first}
-    layout = _Layout(first[_BODY])
+        first = {n: z.read(n) for n in names if n != _BODY}
+    layout: _Layout | None = None
+    shared: Signature = {}
     out = _Deflate()
-    out.write(layout.prefix)
     for n, path in enumerate(paths, start=1):
-        if n == 1:
-            xml = first[_BODY]
+        xml, same = read(path)
+        if layout is None:
+            layout, shared = _Layout(xml), same
+            out.write(layout.prefix)
         else:
-            with zipfile.ZipFile(path) as z:
-                # The zip's own checksums say whether styles and numbering are the same,
-                # without inflating them for every letter.
-                same = {m: (z.getinfo(m).CRC, z.getinfo(m).file_size)
-                        for m in _SHARED if m in z.NameToInfo}
-                if same != shared:
-                    raise _Careful
-                xml = z.read(_BODY)
+            if same != shared:
+                raise _Careful
             out.write(layout.section_break)
         out.write(layout.marked(layout.content(xml), n))
+    assert layout is not None
     out.write(layout.last_sect)
     out.write(layout.suffix)
     entries = [out.entry(_BODY) if name == _BODY
@@ -216,15 +233,17 @@ def _compose(paths: Sequence[Path]) -> bytes:
     return buf.getvalue()
 
 
-def combine_docx(paths: Sequence[Path]) -> PrintFile:
+def combine_docx(paths: Sequence[Path], read: Reader = read_part) -> PrintFile:
     """One .docx holding every document of ``paths`` in order, each on its own pages.
 
+    ``read`` gives each document's body and signature; by default from its file, and a
+    caller that still holds them (the build, for the letters it rendered) passes its own.
     The quick join writes deterministic zip entries itself (fixed times, fixed order);
     the careful one (``marked`` False) should be normalised by the caller.
     """
     if not paths:
         raise ValueError("combine_docx needs at least one document")
     try:
-        return PrintFile(_stream(paths), marked=True)
+        return PrintFile(_stream(paths, read), marked=True)
     except _Careful:
         return PrintFile(_compose(paths), marked=False)
