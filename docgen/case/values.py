@@ -302,6 +302,8 @@ Email = Annotated[
     str, BeforeValidator(_email), Field(max_length=254, examples=["navn@eksempel.dk"])
 ]
 PanelId = Annotated[str, Field(pattern=r"^P[0-9]{1,3}$", examples=["P1"])]
-ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,3}$", examples=["A07"])]
+# "A" and two to four digits (A07, A112, A1024): room for 9,999 applicants, and only ASCII
+# letters and digits, so an id is safe in file names and sheet tabs everywhere.
+ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,4}$", examples=["A07"])]
 Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", examples=["recovery"])]
 PostalCode = Annotated[str, BeforeValidator(_postal_code)]

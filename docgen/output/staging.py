@@ -116,7 +116,14 @@ class Staging:
             raise OutputError(msg, hint="choose another output folder with -o")
         missing = [p for p in [self.out, *self.out.parents] if not p.exists()]
         for folder in reversed(missing):
-            folder.mkdir(mode=0o700)
+            try:
+                folder.mkdir(mode=0o700)
+            except FileExistsError:
+                # Another docgen made it at the same moment: use it, but it is not ours
+                # to remove if this command fails.
+                if folder.is_dir() and not folder.is_symlink():
+                    continue
+                raise
             self._created.append(folder)
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None,

@@ -22,9 +22,7 @@ from docgen.errors import Advisory, CaseError, Issue, RetentionError, TemplateEr
 from docgen.loading import load_model, sort_issues
 from docgen.output.changes import Report
 from docgen.output.staging import Staging
-from docgen.pack.pdfstage import make_pdfs
-from docgen.pack.plan import Plan, make_plan
-from docgen.pack.render import Renderer
+from docgen.pack.plan import Job, Plan, make_plan
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
 from docgen.templates.context import base_context, letter_date, letter_date_source
@@ -194,10 +192,14 @@ def build(
         notes=[*checked.notes, *_plan_notes(case, plan)],
     )
     created = _created(case)
+    from docgen.pack.render import Renderer  # noqa: PLC0415 - `validate` needs no renderer
+
     with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
         renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
         _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
+            from docgen.pack.pdfstage import make_pdfs  # noqa: PLC0415 - only with --pdf
+
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
             for record in make_pdfs(
@@ -207,6 +209,7 @@ def build(
                 timeout=timeout,
                 when=when,
                 progress=pdf.progress,
+                marked=renderer.marked,
             ):
                 result.documents.append(record)
                 if on_document:
@@ -218,18 +221,40 @@ def build(
 
 def _render_all(
     plan: Plan,
-    renderer: Renderer,
+    renderer: Any,  # docgen.pack.render.Renderer, imported when a build starts
     stage: Staging,
     result: BuildResult,
     on_document: Progress | None,
 ) -> None:
-    for job in plan.jobs:
-        data = renderer.render(job)
-        renderer.done.append((job, stage.write(job.path, data)))
-        record = job.record(job.path, data)
-        result.documents.append(record)
-        if on_document:
-            on_document(record)
+    # Files are written by one helper thread while the next document renders (creating
+    # a file costs about as much as rendering a letter, and it waits on the disk, not on
+    # Python); a print file reads the letters, so it waits until they are all written.
+    from concurrent.futures import Future, ThreadPoolExecutor  # noqa: PLC0415
+
+    pending: list[tuple[Job, Future[Path]]] = []
+
+    def drain(keep: int = 0) -> None:
+        while len(pending) > keep:  # a few files in flight at most: memory stays flat
+            job, future = pending.pop(0)
+            renderer.done.append((job, future.result()))
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write") as writer:
+        try:
+            for job in plan.jobs:
+                if job.spec.combine:
+                    drain()
+                data = renderer.render(job)
+                pending.append((job, writer.submit(stage.write, job.path, data)))
+                drain(keep=4)
+                record = job.record(job.path, data)
+                del data
+                result.documents.append(record)
+                if on_document:
+                    on_document(record)
+            drain()
+        finally:
+            for _, future in pending:
+                future.cancel()
 
 
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
