@@ -35,7 +35,8 @@ import sys
 import time
 import traceback
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from docgen.redaction import SafeMessageError
 
 __all__ = [
+    "Ask",
     "LimitError",
     "Limits",
     "WorkerCrash",
@@ -96,6 +98,13 @@ class Limits(BaseModel):
 
 class LimitError(SafeMessageError):
     """A limit was reached; the message names the limit and its setting."""
+
+
+@dataclass(frozen=True)
+class Ask:
+    """A question the render worker yields and waits on; the parent's answer is sent back."""
+
+    question: Any
 
 
 class WorkerTimeout(Exception):
@@ -197,7 +206,7 @@ def _rebuild(payload: tuple[type[BaseException], tuple[Any, ...], dict[str, Any]
     return exc  # type: ignore[return-value]
 
 
-def _child(produce: Callable[[], Iterator[Any]], send: Any, memory: int) -> None:
+def _child(produce: Callable[[], Generator[Any, Any, None]], conn: Any, memory: int) -> None:
     import resource  # noqa: PLC0415 - POSIX only; the worker runs only where it exists
 
     limit = _address_space() + memory
@@ -206,20 +215,34 @@ def _child(produce: Callable[[], Iterator[Any]], send: Any, memory: int) -> None
         limit = min(limit, hard)
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     try:
-        for item in produce():
-            send.send(("item", item))
-        send.send(("end", None))
+        made = produce()
+        answer: Any = None
+        while True:
+            try:
+                item = made.send(answer)
+            except StopIteration:
+                break
+            answer = None
+            if isinstance(item, Ask):
+                conn.send(("ask", item.question))
+                answer = conn.recv()
+            else:
+                conn.send(("item", item))
+        conn.send(("end", None))
     except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
-        send.send(_portable(exc))
+        conn.send(_portable(exc))
     finally:
-        send.close()
+        conn.close()
 
 
 def run_in_worker(
-    produce: Callable[[], Iterator[Any]], *, seconds: float, memory_mb: int
-) -> Iterator[Any]:
+    produce: Callable[[], Generator[Any, Any, None]], *, seconds: float, memory_mb: int
+) -> Generator[Any, Any, None]:
     """Yield what ``produce`` yields, produced in a bounded child process.
 
+    An :class:`Ask` the child yields reaches the caller as it is; what the caller sends
+    back (``generator.send``) becomes the value of the child's ``yield``, so the child can
+    wait for the parent (a print file waits until the letters it joins are written).
     Raises :class:`WorkerTimeout` after ``seconds`` (the child is killed), the child's own
     docgen errors as they were, and :class:`WorkerCrash` for anything else.
     """
@@ -229,24 +252,26 @@ def run_in_worker(
     import multiprocessing  # noqa: PLC0415
 
     ctx = multiprocessing.get_context("fork")
-    receive, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(produce, send, memory_mb << 20), daemon=True)
+    conn, child_conn = ctx.Pipe()
+    proc = ctx.Process(target=_child, args=(produce, child_conn, memory_mb << 20), daemon=True)
     proc.start()
-    send.close()
+    child_conn.close()
     deadline = time.monotonic() + seconds
     try:
         while True:
             left = deadline - time.monotonic()
-            if left <= 0 or not receive.poll(left):
+            if left <= 0 or not conn.poll(left):
                 raise WorkerTimeout
             try:
-                kind, payload = receive.recv()
+                kind, payload = conn.recv()
             except EOFError:
                 proc.join(1)
                 msg = f"the render worker stopped unexpectedly (exit code {proc.exitcode})"
                 raise WorkerCrash(msg) from None
             if kind == "item":
                 yield payload
+            elif kind == "ask":
+                conn.send((yield Ask(payload)))
             elif kind == "end":
                 return
             elif kind == "error":
@@ -258,4 +283,4 @@ def run_in_worker(
         if proc.is_alive():
             proc.kill()
         proc.join()
-        receive.close()
+        conn.close()

@@ -22,14 +22,12 @@ from yaml.events import AliasEvent, CollectionEndEvent, CollectionStartEvent, Sc
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from docgen.errors import Issue
+from docgen.yamlsyntax import explain, keylike
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
 MAX_DEPTH = 20
 """Deepest nesting of lists and mappings (a case needs 5; deeper ones crash parsers)."""
-# A key is echoed in messages only when it looks like a key: it might be a value typed
-# in the wrong place (a name, a diagnosis), and messages never show values.
-_KEYLIKE = re.compile(r"^[a-z][a-z0-9_-]{0,39}$")
 _NULLS = {"", "~", "null", "Null", "NULL"}
 # XML 1.0 cannot carry these, and they have no business in a case file.
 _FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0d\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff]")
@@ -73,11 +71,6 @@ class Loaded:
 
 def _mark(node: Node | Any) -> tuple[int, int]:
     return node.start_mark.line + 1, node.start_mark.column + 1
-
-
-def keylike(key: object) -> bool:
-    """Whether a key may be shown in a message (see _KEYLIKE)."""
-    return isinstance(key, str) and _KEYLIKE.match(key) is not None
 
 
 def _format_path(path: Path_) -> str:
@@ -237,13 +230,8 @@ def parse_yaml(text: str, name: str) -> tuple[Loaded | None, list[Issue]]:
             return None, walker.issues
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
-        found = e.problem_mark or e.context_mark
-        at: tuple[int | None, int | None] = (
-            (found.line + 1, found.column + 1) if found is not None else (None, None)
-        )
-        problem = (e.problem or e.context or "invalid YAML").strip()
-        # PyYAML quotes found characters; that is syntax, not data, so it may stay.
-        return None, [*walker.issues, Issue(name, at[0], at[1], "", f"YAML syntax: {problem}")]
+        # Said in plain words at the line with the mistake (see docgen.yamlsyntax).
+        return None, [*walker.issues, explain(e, text, name)]
     except yaml.reader.ReaderError as e:
         offset = e.position
         where = (

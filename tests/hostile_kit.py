@@ -28,7 +28,7 @@ organisation:
   contact:
     name: SENTINEL-contact Kim
     title: leder
-    phone: "+45 70 10 20 30"
+    phone: "+45 70 10 20 30 (SENTINEL-phone-note)"
     email: sentinel-contact@eksempel.dk
   signer: {{name: SENTINEL-signer Kim, title: leder}}
 position:
@@ -39,6 +39,7 @@ position:
   hours_per_week: 20
   pay_basis: Efter overenskomst
   working_times: [day]
+  working_times_note: SENTINEL-times enkelte aftener
   place: Huset
   application: {{how: Send en mail}}
 panel:
@@ -60,6 +61,8 @@ applicants:
     outcome: hired
 decision:
   reasons: [SENTINEL-decision reason]
+  shortlist_reasons: [SENTINEL-shortlist reason]
+  later_posts: 1
   hired_profile: SENTINEL-profile of the hired person
 """
 

@@ -68,7 +68,7 @@ def test_a_named_pipe_does_not_hang(tmp_path: Path) -> None:
 def test_an_unknown_key_that_looks_like_data_is_not_echoed(tmp_path: Path) -> None:
     text = MINIMAL.replace("    name: Åse Ærø\n", "    name: Åse Ærø\n    Has PTSD since 2019: x\n")
     result = _run(tmp_path, text)
-    _refused(result, tmp_path, "case.yaml:37:5: applicants[0].(key): unknown field")
+    _refused(result, tmp_path, "case.yaml:37:5: applicants[0] (A01).(key): unknown field")
     assert "PTSD" not in result.output
 
 
@@ -118,7 +118,7 @@ def test_one_line_fields_refuse_breaks_tabs_and_bidi_controls(
 ) -> None:
     text = MINIMAL.replace("name: Åse Ærø", f"name: {written}")
     result = _run(tmp_path, text)
-    _refused(result, tmp_path, "case.yaml:36:11: applicants[0].name: must be one line", what)
+    _refused(result, tmp_path, "case.yaml:36:11: applicants[0] (A01).name: must be one line", what)
     assert not leaked(result.output)
 
 

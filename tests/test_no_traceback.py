@@ -77,7 +77,8 @@ def test_a_full_disk_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatc
     monkeypatch.setattr(Staging, "write", full)
     result = _build(tmp_path)
     assert result.exit_code == 1
-    assert "the disk is full; nothing was written" in result.output
+    assert "the disk is full" in result.output
+    assert "nothing was changed" in result.output
     assert "Traceback" not in result.output
     assert not leaked(result.output)  # the file name carries a slug of a name
     assert not (tmp_path / "out").exists()

@@ -29,6 +29,9 @@ TEMPLATE_ERRORS = {
     "value cut and used as a key": "{{ {}[X[2:]] }}",
     "value through a date filter": "{{ X|dato }}",
     "value through a number filter": "{{ X|tal }}",
+    "value through the number-word filter": "{{ X|talord }}",
+    "value in a list of dates": "{{ [X]|datoer }}",
+    "value with non-breaking spaces and a full stop as a key": "{{ {}[X|ubrudt|punktum] }}",
     "value as an attribute name": "{{ X|attr(X) }}",
     "value in arithmetic": "{{ X + 1 }}",
     "value as a number": "{{ X|int // 0 }}",
@@ -190,8 +193,10 @@ def test_an_external_members_context_has_applicant_ids_only() -> None:
 def test_a_public_documents_context_has_no_applicant() -> None:
     case, base = _contexts()
     ctx = case_context(base)
-    assert not any("SENTINEL-name" in s or "SENTINEL-hired" in s or "SENTINEL-profile" in s
-                   for s in _strings(ctx))
+    private = ("SENTINEL-name", "SENTINEL-hired", "SENTINEL-profile", "SENTINEL-decision",
+               "SENTINEL-shortlist", "SENTINEL-reason", "SENTINEL-went-well")
+    assert not any(p in s for s in _strings(ctx) for p in private)
+    assert ctx["hired_count"] == 1  # counts, not people
 
 
 def test_a_letters_context_has_its_own_applicant_only() -> None:
@@ -201,6 +206,8 @@ def test_a_letters_context_has_its_own_applicant_only() -> None:
     texts = set(_strings(ctx))
     assert "SENTINEL-name Åse" in texts
     assert not any("SENTINEL-hired" in s for s in texts)
+    assert ctx["applicant"]["greeting"] == "SENTINEL-name"  # its own, as configured
+    assert ctx["decision"]["posts"] == 1
 
 
 def test_a_template_printing_every_applicant_into_an_external_workbook_is_refused(

@@ -8,25 +8,30 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from docgen._version import __version__
 from docgen.case.checks import run_checks
+from docgen.case.effective import retention_ends
 from docgen.case.model import Case
-from docgen.errors import Advisory, CaseError, Issue, RenderError, TemplateError
-from docgen.limits import WorkerTimeout, run_in_worker
+from docgen.case.starter import schema_note
+from docgen.errors import Advisory, CaseError, Issue, RenderError, RetentionError, TemplateError
+from docgen.limits import Ask, WorkerTimeout, run_in_worker
 from docgen.loading import load_model, sort_issues
+from docgen.output.changes import Report
 from docgen.output.staging import Staging
 from docgen.pack.budget import check_budget
-from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Job, Plan, make_plan
-from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
-from docgen.templates.context import base_context
+from docgen.templates.context import base_context, letter_date, letter_date_source
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future, ThreadPoolExecutor
 
 Progress = Callable[[dict[str, Any]], None]
 
@@ -39,17 +44,21 @@ class Checked:
     path: Path
     sha256: str
     advisories: list[tuple[Advisory, Issue]]
+    notes: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
 
 
 @dataclass
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote (or, in a dry run, would write): ``changes`` says what moved."""
 
     out: Path
     documents: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changes: Report = field(default_factory=Report)
 
 
 def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
@@ -66,7 +75,8 @@ def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> 
         errors = sort_issues(errors)
         raise CaseError(_summary(errors), errors)
     digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
-    return Checked(case, case_path, digest, found.advisories)
+    notes = [n for n in (schema_note(case_path),) if n]
+    return Checked(case, case_path, digest, found.advisories, notes)
 
 
 def check_templates(settings: Settings) -> None:
@@ -98,7 +108,29 @@ def validate(
     check_templates(settings)
     plan = make_plan(checked.case, settings, base_context(checked.case, settings))
     check_budget(plan, settings.limits, case_path)
+    checked.planned = [job.path for job in plan.jobs]
+    checked.notes.extend(_plan_notes(checked.case, plan))
     return checked
+
+
+_DATED = {"rejection-letter", "letters-print"}
+
+
+def _plan_notes(case: Case, plan: Plan) -> list[str]:
+    """What the user should know about the documents a plan makes."""
+    if not any(job.spec.kind in _DATED for job in plan.jobs):
+        return []
+    source = letter_date_source(case)
+    fix = "set dates.letters (or dates.recruitment_closed) in the case to choose the date"
+    if source == "today":
+        when = dt.date.today().isoformat()
+        return [f"the letters are dated today ({when}): the case gives neither "
+                f"dates.letters nor dates.recruitment_closed; {fix}"]
+    if source == "SOURCE_DATE_EPOCH":
+        when = letter_date(case).isoformat()
+        return [f"the letters are dated {when} from SOURCE_DATE_EPOCH: the case gives "
+                f"neither dates.letters nor dates.recruitment_closed; {fix}"]
+    return []
 
 
 def _created(case: Case) -> dt.datetime:
@@ -115,21 +147,46 @@ class PdfOptions:
     progress: Callable[[int, int], None] | None = None
 
 
+def default_out(case: Case) -> Path:
+    """The case's own output folder: ``out/<reference>`` (a reference is a safe name)."""
+    return Path("out") / case.reference
+
+
+def check_retention(case: Case, settings: Settings, today: dt.date) -> None:
+    """Refuse a case whose retention period has ended: its outputs are due for purging."""
+    ends = retention_ends(case, settings)
+    if ends is not None and today >= ends:
+        msg = (f"the retention period of case {case.reference} ended on {ends.isoformat()} "
+               "(dates.recruitment_closed + retention.months); nothing was written")
+        raise RetentionError(msg, hint="delete its outputs with `docgen purge`")
+
+
 def build(
     case_path: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     config: Path | None = None,
     templates: Path | None = None,
     strict: bool = False,
     on_document: Progress | None = None,
     pdf: PdfOptions | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Build every document of the case into ``out``; all or nothing."""
+    """Build every document of the case into ``out`` (default ``out/<reference>``).
+
+    All or nothing, and never over the user's work: a file that changed since docgen wrote
+    it, or that docgen did not write, stops the build unless ``force`` (which moves it
+    into a backup folder first). ``dry_run`` renders elsewhere and only reports the plan.
+    ``today`` (default: the clock) decides whether the retention period has ended.
+    """
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
     case = checked.case
+    check_retention(case, settings, today or dt.date.today())
+    out = default_out(case) if out is None else out
     pdf = pdf or PdfOptions()
     want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
@@ -137,16 +194,20 @@ def build(
     plan: Plan = make_plan(case, settings, base_context(case, settings))
     check_budget(plan, settings.limits, case_path)
     result = BuildResult(
-        out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
+        out,
+        skipped=[s.as_dict() for s in plan.skipped],
+        advisories=checked.advisories,
+        notes=[*checked.notes, *_plan_notes(case, plan)],
     )
     created = _created(case)
-    with Staging(out) as stage:
-        renderer = Renderer(case, case_path.parent, settings, created)
-        try:
-            _render_all(plan, renderer, stage, result, on_document)
-        finally:
-            renderer.close()
+    from docgen.pack.render import Renderer  # noqa: PLC0415 - `validate` needs no renderer
+
+    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
+        renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
+        _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
+            from docgen.pack.pdfstage import make_pdfs  # noqa: PLC0415 - only with --pdf
+
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
             for record in make_pdfs(
@@ -156,70 +217,142 @@ def build(
                 timeout=timeout,
                 when=when,
                 progress=pdf.progress,
+                marked=renderer.marked,
             ):
                 result.documents.append(record)
                 if on_document:
                     on_document(record)
-        result.warnings = renderer.warnings
-        stage.commit(_manifest(checked, result))
+        result.warnings = [*stage.warnings, *renderer.warnings]
+        result.changes = stage.commit(_manifest(checked, result))
     return result
 
 
 def _render_all(
     plan: Plan,
-    renderer: Renderer,
+    renderer: Any,  # docgen.pack.render.Renderer, imported when a build starts
     stage: Staging,
     result: BuildResult,
     on_document: Progress | None,
 ) -> None:
-    """Render every job in a bounded worker (docgen/limits.py); stage what comes back."""
-    limits = renderer.limits
-    combined = {j.spec.combine for j in plan.jobs if j.spec.combine}
-    if any(j.template is not None and j.template.suffix.lower() == ".xlsx" for j in plan.jobs):
-        # Imported here, not in the worker, so that later builds in this process reuse it.
-        import docgen.excel.fill  # noqa: F401, PLC0415
+    """Render every job in the bounded worker (:mod:`docgen.limits`); stage what comes back.
 
-    def produce() -> Iterator[tuple[str, int, Any]]:
-        for index, job in enumerate(plan.jobs):
-            yield "start", index, None
-            try:
-                data = renderer.render(job)
-            except MemoryError:  # outside a template (the engine, a library): still bounded
-                msg = (
-                    f"{_template_name(job)}: rendering needed more memory than "
-                    f"{limits.render_memory_mb} MB (limits.render_memory_mb); nothing was written"
-                )
-                raise RenderError(msg) from None
-            if job.spec.kind in combined:  # a print file reads it back later in this worker
-                renderer.done.append((job, renderer.keep(job, data)))
-            yield "done", index, data
-        yield "warnings", -1, renderer.warnings
+    The worker (a forked child with a memory limit, stopped after ``limits.render_seconds``)
+    only renders: every file is written once, by the parent, into the staging folder,
+    while the worker renders the next document. The only files the worker writes itself
+    are its working copies of templates, in the staging folder's scratch folder. A print
+    file reads the letters it joins from the staging folder, so before one is rendered the
+    worker asks (:class:`~docgen.limits.Ask`) and waits until every document before it is
+    written. What the worker learns that the PDF stage needs (warnings, which print files
+    can be cut) comes back with its last message.
+    """
+    limits = renderer.limits
+    suffixes = {j.template.suffix.lower() for j in plan.jobs if j.template is not None}
+    # Imported before the fork, so that later builds in this process reuse them.
+    if ".xlsx" in suffixes:
+        import docgen.excel.fill  # noqa: F401, PLC0415
+    if ".docx" in suffixes:
+        import docgen.word.compiled  # noqa: F401, PLC0415
+        import docgen.word.render  # noqa: F401, PLC0415
 
     current: Job | None = None
-    done: list[tuple[Job, Path]] = []
+    worker = run_in_worker(
+        partial(_produce, plan, renderer),
+        seconds=limits.render_seconds,
+        memory_mb=limits.render_memory_mb,
+    )
+    def staged(record: dict[str, Any]) -> None:  # told once the file is really written
+        result.documents.append(record)
+        if on_document:
+            on_document(record)
+
+    writes = _Writes(stage, staged)
     try:
-        for what, index, payload in run_in_worker(
-            produce, seconds=limits.render_seconds, memory_mb=limits.render_memory_mb
-        ):
-            if what == "warnings":
-                renderer.warnings = payload
+        answer: Any = None
+        while (message := worker.send(answer)) is not None:
+            answer = None
+            if isinstance(message, Ask):  # a print file is next: its letters must be on disk
+                writes.drain()
+                answer = list(writes.written)
+                continue
+            what, index, payload = message
+            if what == "state":
+                renderer.warnings, renderer.marked = payload
                 continue
             current = plan.jobs[index]
             if what == "done":
-                done.append((current, stage.write(current.path, payload)))
-                record = current.record(current.path, payload)
-                result.documents.append(record)
-                if on_document:
-                    on_document(record)
+                writes.submit(index, current.path, payload, current.record(current.path, payload))
+                del payload, message
+    except StopIteration:
+        writes.drain()
     except WorkerTimeout:
-        where = _template_name(current)
         msg = (
-            f"{where}: rendering took longer than {limits.render_seconds:g} s "
-            "(limits.render_seconds) and was stopped; nothing was written"
+            f"{_template_name(current)}: rendering took longer than "
+            f"{limits.render_seconds:g} s (limits.render_seconds) and was stopped; "
+            "nothing was written"
         )
-        hint = "a template loops too much, or the case is very large"
-        raise RenderError(msg, hint=hint) from None
-    renderer.done = done
+        raise RenderError(msg, hint="a template loops too much, or the case is very large") \
+            from None
+    finally:
+        worker.close()  # stops the worker if it still runs
+        writes.close()
+    renderer.done = [(plan.jobs[i], path) for i, path in writes.written]
+
+
+def _produce(plan: Plan, renderer: Any) -> Generator[Any, Any, None]:
+    """The worker's side: render each job and hand its bytes over; write nothing."""
+    for index, job in enumerate(plan.jobs):
+        if job.spec.combine:
+            written = yield Ask(("written", index))
+            renderer.done = [(plan.jobs[i], path) for i, path in written]
+        yield "start", index, None
+        try:
+            data = renderer.render(job)
+        except MemoryError:  # outside a template (the engine, a library): still bounded
+            msg = (
+                f"{_template_name(job)}: rendering needed more memory than "
+                f"{renderer.limits.render_memory_mb} MB (limits.render_memory_mb); "
+                "nothing was written"
+            )
+            raise RenderError(msg) from None
+        yield "done", index, data
+    yield "state", -1, (renderer.warnings, renderer.marked)
+
+
+class _Writes:
+    """Staged files written by one helper thread while the next document is received.
+
+    Creating a file waits on the disk, not on Python, so the parent reads the worker's
+    next document meanwhile. The thread starts with the first file, which comes after the
+    worker is forked: the child never inherits a thread (or a lock one holds). A document
+    is reported (``staged``) only once its file is written.
+    """
+
+    def __init__(self, stage: Staging, staged: Callable[[dict[str, Any]], None]) -> None:
+        self.stage = stage
+        self.staged = staged
+        self.pending: list[tuple[int, Future[Path], dict[str, Any]]] = []
+        self.written: list[tuple[int, Path]] = []
+        self._pool: ThreadPoolExecutor | None = None
+
+    def submit(self, index: int, rel: str, data: bytes, record: dict[str, Any]) -> None:
+        if self._pool is None:
+            from concurrent.futures import ThreadPoolExecutor  # noqa: PLC0415 - builds only
+
+            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="docgen-write")
+        self.pending.append((index, self._pool.submit(self.stage.write, rel, data), record))
+        self.drain(keep=4)  # a few files in flight at most: memory stays flat
+
+    def drain(self, keep: int = 0) -> None:
+        while len(self.pending) > keep:
+            index, future, record = self.pending.pop(0)
+            self.written.append((index, future.result()))
+            self.staged(record)
+
+    def close(self) -> None:
+        for _, future, _ in self.pending:
+            future.cancel()
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
 
 
 def _template_name(job: Job | None) -> str:
@@ -231,6 +364,7 @@ def _template_name(job: Job | None) -> str:
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
     return {
         "docgen": __version__,
+        "reference": checked.case.reference,
         "case": checked.path.as_posix(),
         "case_sha256": checked.sha256,
         "documents": result.documents,

@@ -154,12 +154,15 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
                 )
         else:
             chosen, why = _select(case, spec)
+            if spec.kind == "phone-guide" and not case.decision.phone_calls:
+                why = "the case plans no phone calls (decision.phone_calls: no)"
             if why:
                 skipped.append(Skip(spec.kind, why, spec.variant))
                 continue
             paths = _paths(spec.output, [(a.id, a.name) for a in chosen])
             for applicant, path in zip(chosen, paths, strict=True):
-                ctx = applicant_context(base, applicant, spec.variant)
+                ctx = applicant_context(base, applicant, spec.variant,
+                                        greeting=settings.letters.greeting)
                 jobs.append(
                     Job(
                         spec,

@@ -9,6 +9,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def is_complete(path: Path) -> bool:
@@ -29,7 +30,7 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     line breaks, justification, hyphens, emoji and the order a text layer gives combining
     marks do not make a correct PDF fail. The answer never quotes the expected texts.
     """
-    from pypdf import PdfReader
+    import pypdfium2  # noqa: PLC0415 - PDFium reads text ~20x faster than pure Python
 
     try:
         with path.open("rb") as f:
@@ -38,10 +39,13 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     except OSError:
         return "LibreOffice wrote no PDF"
     try:
-        reader = PdfReader(path)
-        pages = len(reader.pages)
-        text = "".join(page.extract_text() or "" for page in reader.pages) if expected else ""
-    except Exception:  # pypdf raises many kinds on broken files
+        doc = pypdfium2.PdfDocument(path)
+        try:
+            pages = len(doc)
+            text = "".join(_page_text(doc[i]) for i in range(pages)) if expected else ""
+        finally:
+            doc.close()
+    except Exception:  # a broken file raises PdfiumError or worse
         return "the PDF cannot be read"
     if pages < 1:
         return "the PDF has no pages"
@@ -49,6 +53,15 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     if missing:
         return f"{len(missing)} of {len(expected)} expected texts are missing from the PDF"
     return None
+
+
+def _page_text(page: Any) -> str:
+    textpage = page.get_textpage()
+    try:
+        return str(textpage.get_text_range())
+    finally:
+        textpage.close()
+        page.close()
 
 
 def letters(text: str) -> str:

@@ -318,7 +318,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         "case": [case_context(base)],
         "panel": [member_context(base, case, m) for m in case.panel],
         "applicant": [
-            applicant_context(base, a, v)
+            applicant_context(base, a, v, greeting=settings.letters.greeting)
             for a in case.applicants for v in ("interviewed", "not-interviewed")
         ],
     }

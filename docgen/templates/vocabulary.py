@@ -68,6 +68,12 @@ DERIVED: dict[str, tuple[str, str]] = {
         "The working times in Danish (labels.working_times), e.g. dagtimer, aftener; "
         "join them with |opremsning.",
     ),
+    "position.working_times_line": (
+        "text",
+        "The working times for the posting's fact box, each fact once: the chosen times "
+        "('Dagtimer og aftener'), followed by working_times_note as a sentence unless the "
+        "note already names them.",
+    ),
     "position.peer_education_text": (
         "text", "A sentence stating the peer-education stance (labels.peer_education)."
     ),
@@ -152,6 +158,12 @@ DERIVED: dict[str, tuple[str, str]] = {
     **{f"sheet_applicants[].slot.{k}": v for k, v in _SLOT.items()},
     "applicant": ("group", "The applicant this document is for (never any other applicant)."),
     "applicant.first_name": ("text", "The first word of the applicant's name."),
+    "applicant.greeting": (
+        "text", "The name the letter greets the applicant by (configuration letters.greeting)."
+    ),
+    "applicant.reachable": (
+        "yes/no", "Whether the case has a postal address or an e-mail address for the letter."
+    ),
     "applicant.slot": ("group or empty", "The applicant's interview slot, if any."),
     **{f"applicant.slot.{k}": v for k, v in _SLOT.items()},
     "variant": (
