@@ -13,6 +13,7 @@ from typing import Any
 from docgen.case.effective import effective_criteria, effective_scale, retention_months
 from docgen.case.model import Applicant, Case, PanelMember
 from docgen.settings import Scale, Settings
+from docgen.templates.jobstart import job_start_context
 
 BLANK_SHEET_ROWS = 6
 
@@ -109,6 +110,7 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
                 for s in settings.role_star.spokes
             ],
         },
+        "job_start": job_start_context(case, settings),
         "readiness": {
             "scale": scale_dict(settings.readiness.scale),
             "questions": [

@@ -83,6 +83,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "applicant": cm.Applicant,
     "decision": cm.Decision,
     "retention": cm.Retention,
+    "job_start": cm.JobStart,
+    "job_start.manager": cm.Person,
     "criteria[]": sm.Criterion,
     "role_star.spokes[]": sm.Spoke,
     "readiness.questions[]": sm.Question,
