@@ -35,6 +35,14 @@ def _pinned_epoch(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795392000")
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    monkeypatch: pytest.MonkeyPatch, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # Tests never read or fill the user's own cache folder.
+    monkeypatch.setenv("DOCGEN_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 def write_case(tmp_path: Path, text: str, name: str = "case.yaml") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")

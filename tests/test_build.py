@@ -138,7 +138,7 @@ def test_posting_carries_the_case(tmp_path: Path) -> None:
     build(REGION, tmp_path / "out")
     text = docx_text(tmp_path / "out" / "stillingsopslag.docx")
     assert "Psykiatrien Vest & Midt" in text
-    assert "Mandag den 21. september 2026 kl. 12.00" in text
+    assert "Mandag den 21.\u00a0september\u00a02026 kl. 12.00" in text
     assert "{{" not in text
     assert "{%" not in text
     assert "None" not in text
@@ -179,7 +179,8 @@ def test_a_sparse_case_leaves_no_placeholders(tmp_path: Path) -> None:
     text = (MINIMAL.replace("    name: Åse Ærø", "    name: Åse Ærø\n    outcome: hired")
             + "  - id: A02\n    name: Bo Bæk\n    outcome: rejected\n"
             + "  - id: A03\n    name: Ea Øst\n    outcome: rejected\n    interviewed: yes\n"
-            + "decision:\n  reasons: [erfaring]\n  hired_profile: Erfaren.\n")
+            + "decision:\n  reasons: [erfaring]\n  shortlist_reasons: [ansøgning]\n"
+            + "  hired_profile: Erfaren.\n")
     result = build(write_case(tmp_path, text), tmp_path / "out")
     kinds = {d["kind"] for d in result.documents}
     assert kinds == {"posting", "scoresheet", "role-star", "readiness", "rejection-letter",
@@ -201,7 +202,26 @@ def test_two_builds_into_one_folder_take_turns(tmp_path: Path) -> None:
     procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
              for _ in range(2)]
     codes = [p.wait(timeout=120) for p in procs]
-    assert codes == [0, 0]
+    errors = [p.stderr.read().decode() if p.stderr else "" for p in procs]
+    assert codes == [0, 0], errors
     build(REGION, tmp_path / "single")
     assert tree_state(out) == tree_state(tmp_path / "single")
     assert [p.name for p in tmp_path.iterdir() if ".docgen-" in p.name and p.is_dir()] == []
+
+
+def test_a_parent_folder_made_by_another_build_at_the_same_moment_is_used(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Two builds into a new folder both see its parent missing; the slower mkdir fails.
+    out = tmp_path / "new" / "out"
+    real = Path.mkdir
+
+    def racing(self: Path, *args: object, **kwargs: object) -> None:
+        if self == out.parent and not self.exists():
+            real(self)  # the other build wins the race
+            raise FileExistsError(17, "File exists", str(self))
+        real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Path, "mkdir", racing)
+    build(REGION, out)
+    assert (out / "manifest.json").is_file()

@@ -39,7 +39,7 @@ FUNCTION_DESCRIPTION = "funktionsbeskrivelse.docx"
 INTRODUCTION_PLAN = "introduktionsplan.docx"
 
 START = ("{% if job_start.start %}{{ job_start.start|dato }}{% elif job_start.start_text %}"
-         "{{ job_start.start_text }}{% else %}Efter aftale{% endif %}")
+         "{{ job_start.start_text|stort }}{% else %}Efter aftale{% endif %}")
 MANAGER = "{{ job_start.manager.name }}, {{ job_start.manager.title }}"
 
 
@@ -122,9 +122,7 @@ def function_description() -> None:
     fact_row(table, "Arbejdssted", "{{ position.place }}")
     fact_row(table, "Timer", "{{ position.hours_per_week|tal }} timer om ugen, "
                              "{{ position.employment_form_text|lower }}")
-    fact_row(table, "Arbejdstid", "{{ position.working_times_text|opremsning|stort }}"
-                                  "{% if position.working_times_note %}. "
-                                  "{{ position.working_times_note }}{% endif %}")
+    fact_row(table, "Arbejdstid", "{{ position.working_times_line }}")
     fact_row(table, "Første arbejdsdag", START)
     fact_row(table, "Nærmeste leder", MANAGER)
     optional_row(table, "job_start.contact_person", "Kontaktperson",

@@ -67,10 +67,16 @@ finds e.g. each applicant's ``docgen_scores``), then ``layout_checksum``
 form controls, VML objects, extension-list validations and formats, kept charts, macros.
 
 **Output** is byte-stable: fixed document dates (``created``), no author, fixed zip times.
+
+**Many workbooks from one template** (a scoresheet per panel member): :func:`load_template`
+reads, inspects and parses the template once; :func:`fill_workbook` then works on a deep
+copy of the parsed workbook, several times cheaper than parsing it again, and gives the
+same bytes.
 """
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import warnings as pywarnings
 from collections.abc import Iterable, Mapping
@@ -81,6 +87,8 @@ from typing import Any
 
 from jinja2 import Environment
 from openpyxl import load_workbook
+from openpyxl.utils.bound_dictionary import BoundDictionary
+from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.workbook import Workbook
 
 from docgen.excel.cells import Renderer, has_jinja
@@ -110,9 +118,11 @@ __all__ = [
     "META_SHEET",
     "SPEC_SHEET",
     "FillResult",
+    "LoadedTemplate",
     "fill_workbook",
     "inspect_template",
     "layout_checksum",
+    "load_template",
     "read_metadata",
 ]
 
@@ -134,8 +144,28 @@ class FillResult:
     """``name:<sheet>:<name>`` → reference, for every defined name starting ``docgen_``."""
 
 
+@dataclass(frozen=True)
+class LoadedTemplate:
+    """A workbook template read, inspected and parsed once; never changed by a fill."""
+
+    name: str
+    workbook: Workbook
+    warnings: tuple[str, ...]
+
+
+def load_template(template: Path | bytes) -> LoadedTemplate:
+    """Read and parse a workbook template for any number of :func:`fill_workbook` calls."""
+    if isinstance(template, Path):
+        raw, name = template.read_bytes(), template.name
+    else:
+        raw, name = template, "workbook"
+    found = inspect_template(raw)
+    wb = _load(raw, found)
+    return LoadedTemplate(name, wb, tuple(found))
+
+
 def fill_workbook(
-    template: Path | bytes,
+    template: Path | bytes | LoadedTemplate,
     context: Mapping[str, Any],
     env: Environment,
     *,
@@ -145,6 +175,7 @@ def fill_workbook(
 ) -> FillResult:
     """Render ``template`` with ``context`` in ``env`` and return the workbook bytes.
 
+    ``template`` is a file, its bytes or a :func:`load_template` result (for many fills).
     ``env`` must be docgen's sandboxed environment without autoescaping
     (``docgen.jinja.make_env(autoescape=False)``). ``charts`` adds charts to those
     declared in the template's ``_docgen_spec`` sheet; ``metadata`` (key → value) adds the
@@ -154,12 +185,11 @@ def fill_workbook(
         TemplateError: the template is broken (bad marker, Jinja syntax, unknown name).
         RenderError: a value could not be rendered (e.g. an empty value printed).
     """
-    if isinstance(template, Path):
-        raw, name = template.read_bytes(), template.name
+    if isinstance(template, LoadedTemplate):
+        name, found, wb = template.name, list(template.warnings), _copy_workbook(template.workbook)
     else:
-        raw, name = template, "workbook"
-    found = inspect_template(raw)
-    wb = _load(raw, found)
+        loaded = load_template(template)
+        name, found, wb = loaded.name, list(loaded.warnings), loaded.workbook
     renderer = Renderer(env, name)
     specs = read_spec_sheet(wb) + specs_from_code(charts or ())
     ctx = dict(context)
@@ -183,10 +213,40 @@ def fill_workbook(
     )
 
 
+def _copy_workbook(wb: Workbook) -> Workbook:
+    """A deep copy of a parsed workbook that fills to the same bytes as a fresh parse.
+
+    Plain ``copy.deepcopy`` empties openpyxl's style lists (``IndexedList``) and mixes up
+    the arguments of its row and column holders (``BoundDictionary``), so those are
+    copied first, by hand, and handed to ``deepcopy`` through its memo.
+    """
+    memo: dict[int, Any] = {}
+    found: list[Any] = []
+    for obj in (wb, *wb._sheets):  # empty copies first: they refer to each other
+        for value in vars(obj).values():
+            if id(value) not in memo and isinstance(value, (IndexedList, BoundDictionary)):
+                kind: Any = type(value)
+                memo[id(value)] = kind.__new__(kind)
+                found.append(value)
+    for value in found:
+        new = memo[id(value)]
+        if isinstance(value, IndexedList):
+            list.extend(new, copy.deepcopy(list(value), memo))
+            new._rebuild_dict()  # its value → index map, as the original has it
+        else:
+            new.__dict__.update(copy.deepcopy(vars(value), memo))
+            new.default_factory = copy.deepcopy(value.default_factory, memo)
+            for key, item in value.items():
+                dict.__setitem__(new, key, copy.deepcopy(item, memo))
+    copied: Workbook = copy.deepcopy(wb, memo)
+    return copied
+
+
 def _load(raw: bytes, found: list[str]) -> Workbook:
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
-        wb = load_workbook(BytesIO(raw), rich_text=False)
+        # Rich text is kept: a cell may mix formats (a bold label over a plain description).
+        wb = load_workbook(BytesIO(raw), rich_text=True)
     found.extend(f"openpyxl: {w.message}" for w in caught)
     for reserved in (META_SHEET,):
         if reserved in wb.sheetnames:

@@ -9,20 +9,23 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
+import zlib
 from pathlib import Path
-
-from docx.shared import Mm
+from typing import TYPE_CHECKING, Any
 
 from docgen.case.model import Case
 from docgen.errors import RenderError
 from docgen.jinja import make_env
 from docgen.pack.plan import Job
 from docgen.settings import Settings
-from docgen.word.compiled import CompiledTemplate
-from docgen.word.package import normalise_package
-from docgen.word.printfile import combine_docx
-from docgen.word.render import LOGO_HEIGHT_MM, render_docx
+from docgen.word.package import normalise_package, zip_bytes
+from docgen.word.printfile import Signature, combine_docx, read_part, signature
+
+if TYPE_CHECKING:
+    from docgen.word.compiled import CompiledTemplate
+
+# python-docx, docxtpl and openpyxl load only when a document of theirs is made (a case
+# without letters needs no fast path, `docgen validate` none of them).
 
 _LOGO_TAG = re.compile(r"\{\{-?\s*logo\s*-?\}\}")
 
@@ -34,6 +37,9 @@ def embed_logo(path: Path, logo: Path) -> None:
     none; so the logo becomes part of the template once, before it is compiled.
     """
     from docx import Document  # noqa: PLC0415
+    from docx.shared import Mm  # noqa: PLC0415
+
+    from docgen.word.render import LOGO_HEIGHT_MM  # noqa: PLC0415
 
     doc = Document(str(path))
     for section in doc.sections:
@@ -52,21 +58,23 @@ def embed_logo(path: Path, logo: Path) -> None:
 class Renderer:
     """Renders the jobs of one build, remembering what it made for the print files."""
 
-    def __init__(self, case: Case, case_dir: Path, settings: Settings, created: dt.datetime):
+    def __init__(self, case: Case, case_dir: Path, settings: Settings, created: dt.datetime,
+                 scratch: Path):
         self.case = case
         self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
         self.template_version = settings.template_version
         self.created = created
         self.compiled: dict[Path, CompiledTemplate] = {}
         self.done: list[tuple[Job, Path]] = []
+        self.marked: set[str] = set()  # print files whose PDF can be cut into the letters'
+        self._printed = {spec.combine for spec in settings.documents if spec.combine}
+        # each printed letter's document.xml, compressed (a few KB), until its print file
+        self._bodies: dict[str, tuple[bytes, Signature]] = {}
         self.warnings: list[str] = []
         self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.xlsx_env = make_env(autoescape=False)
-        self._scratch = tempfile.TemporaryDirectory(prefix="docgen-templates-")
-
-    def close(self) -> None:
-        """Remove the scratch copies of templates."""
-        self._scratch.cleanup()
+        self._scratch = scratch  # inside the staging folder, so it goes with it
+        self.workbooks: dict[Path, Any] = {}  # template → docgen.excel.fill.LoadedTemplate
 
     def render(self, job: Job) -> bytes:
         """Render one job."""
@@ -78,7 +86,13 @@ class Renderer:
         if job.template.suffix.lower() == ".xlsx":
             return self._xlsx(job, job.template)
         if job.spec.for_ == "applicant":
-            return self._many(job.template).render({**job.context, "logo": None})
+            entries = self._many(job.template).render_entries({**job.context, "logo": None})
+            if job.spec.kind in self._printed:  # the print file takes the body from here
+                body = next(e for e in entries if e.name == b"word/document.xml")
+                self._bodies[job.path] = (body.compressed, signature(entries))
+            return zip_bytes(entries)
+        from docgen.word.render import render_docx  # noqa: PLC0415
+
         data = render_docx(job.template, job.context, make_env(autoescape=True), logo=self.logo)
         return normalise_package(data, self.stamp)
 
@@ -86,7 +100,9 @@ class Renderer:
         """A template compiled once; its package is normalised once, so every copy is too."""
         tpl = self.compiled.get(template)
         if tpl is None:
-            clean = Path(self._scratch.name) / f"{len(self.compiled)}.docx"
+            from docgen.word.compiled import CompiledTemplate  # noqa: PLC0415
+
+            clean = self._scratch / f"template-{len(self.compiled)}.docx"
             clean.write_bytes(template.read_bytes())
             if self.logo is not None:
                 embed_logo(clean, self.logo)
@@ -96,8 +112,11 @@ class Renderer:
         return tpl
 
     def _xlsx(self, job: Job, template: Path) -> bytes:
-        from docgen.excel.fill import fill_workbook  # noqa: PLC0415 - only builds with workbooks
+        from docgen.excel.fill import fill_workbook, load_template  # noqa: PLC0415 - only xlsx
 
+        loaded = self.workbooks.get(template)
+        if loaded is None:  # parsed once per build, a copy per panel member
+            loaded = self.workbooks[template] = load_template(template)
         metadata = {
             "docgen_kind": job.spec.kind,
             "case_reference": self.case.reference,
@@ -106,9 +125,9 @@ class Renderer:
             "template_version": self.template_version,
         }
         result = fill_workbook(
-            template,
+            loaded,
             job.context,
-            make_env(autoescape=False),
+            self.xlsx_env,  # one environment, so each cell's Jinja is compiled once
             charts=job.spec.charts,
             metadata=metadata,
             created=self.created,
@@ -120,7 +139,23 @@ class Renderer:
         return result.data
 
     def _combine(self, job: Job) -> bytes:
-        parts = sorted(
-            (j.recipient or "", path) for j, path in self.done if j.spec.kind == job.spec.combine
-        )
-        return normalise_package(combine_docx([path for _, path in parts]), self.stamp)
+        parts = print_order(self.done, job.spec.combine)
+        held = {path: self._bodies.pop(j.path) for j, path in parts if j.path in self._bodies}
+
+        def read(path: Path) -> tuple[bytes, Signature]:
+            if path in held:  # no need to read back what was just written
+                compressed, same = held[path]
+                return zlib.decompress(compressed, -15), same
+            return read_part(path)
+
+        printed = combine_docx([path for _, path in parts], read)
+        if printed.marked:  # written deterministically already, every letter marked
+            self.marked.add(job.path)
+            return printed.data
+        return normalise_package(printed.data, self.stamp)
+
+
+def print_order(done: list[tuple[Job, Path]], kind: str | None) -> list[tuple[Job, Path]]:
+    """The documents of ``kind`` in the order a print file joins them: by recipient id."""
+    return sorted(((j, p) for j, p in done if j.spec.kind == kind),
+                  key=lambda item: item[0].recipient or "")

@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docgen.errors import ConversionError
+from docgen.pdf import reaper
 from docgen.pdf.soffice import INSTALL_HELP
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
@@ -42,6 +43,8 @@ _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
 <oor:items xmlns:oor="http://openoffice.org/2001/registry">
 <item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
 <value>{locale}</value></prop></item>
+<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
+<prop oor:name="ExportBookmarksToPDFDestination" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
 
@@ -51,13 +54,16 @@ class PdfJob:
     """One document to convert: ``source`` becomes ``target``, which must contain ``expected``.
 
     ``label`` names the document in messages (e.g. ``afslag/A07_x.docx``); it defaults to
-    the source's file name. Expected texts never appear in messages.
+    the source's file name. Expected texts never appear in messages. ``weight`` is the
+    work it takes compared with a one-page document (a print file of 40 letters weighs
+    more): it balances the processes and stretches the time limit.
     """
 
     source: Path
     target: Path
     expected: tuple[str, ...] = ()
     label: str = ""
+    weight: float = 1.0
 
     @property
     def name(self) -> str:
@@ -102,6 +108,10 @@ class _Chunk:
             pdf, expected = outputs[i], self.jobs[i].expected
             self.problems.append("LibreOffice wrote no PDF" if pdf is None
                                  else verify_pdf(pdf, expected))
+
+    def weight_now(self) -> float:
+        """The weight of the job being converted (the time limit grows with it)."""
+        return max(1.0, self.jobs[min(self.seen, len(self.jobs) - 1)].weight)
 
     def stuck_at(self) -> int:
         """Return the index of the job being converted (may be len(jobs): all were written)."""
@@ -185,23 +195,31 @@ def _precheck(jobs: Sequence[PdfJob]) -> None:
 
 
 def _plan(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob]]:
-    """Split jobs into chunks; one chunk never holds two sources with the same output name."""
+    """Split jobs into chunks of about equal weight, each in the given order.
+
+    Heaviest first, each job goes to the lightest chunk that has room and no source with
+    the same output name; a chunk never holds two sources with the same output name.
+    """
     n = len(jobs)
-    count = max(math.ceil(n / size), min(workers, math.ceil(n / _MIN_SPLIT)))
-    cap = math.ceil(n / count)
-    chunks: list[list[PdfJob]] = []
-    names: list[set[str]] = []
-    for job in jobs:
-        key = _out_name(job.source).casefold()  # case-insensitive file systems too
-        for part, taken in zip(chunks, names, strict=True):
-            if len(part) < cap and key not in taken:
-                part.append(job)
-                taken.add(key)
-                break
+    total = sum(max(j.weight, 0.0) for j in jobs)
+    count = max(math.ceil(n / size), min(workers, math.ceil(total / _MIN_SPLIT)))
+    chunks: list[list[int]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    names: list[set[str]] = [set() for _ in range(count)]
+    for i in sorted(range(n), key=lambda i: -jobs[i].weight):
+        key = _out_name(jobs[i].source).casefold()  # case-insensitive file systems too
+        room = [c for c in range(len(chunks)) if len(chunks[c]) < size and key not in names[c]]
+        if room:
+            c = min(room, key=lambda c: (loads[c], c))
         else:
-            chunks.append([job])
-            names.append({key})
-    return chunks
+            chunks.append([])
+            loads.append(0.0)
+            names.append(set())
+            c = len(chunks) - 1
+        chunks[c].append(i)
+        loads[c] += jobs[i].weight
+        names[c].add(key)
+    return [[jobs[i] for i in sorted(chunk)] for chunk in chunks if chunk]
 
 
 def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, locale: str,
@@ -223,7 +241,7 @@ def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, 
         for chunk in list(running):
             chunk.look(now)
             assert chunk.proc is not None
-            if chunk.proc.poll() is None and now - chunk.since > timeout:
+            if chunk.proc.poll() is None and now - chunk.since > timeout * chunk.weight_now():
                 at = chunk.stuck_at()
                 _stop(chunk)
                 if at < len(chunk.jobs):  # else it hung on the way out: the PDFs get checked
@@ -252,8 +270,8 @@ def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
             *(str(j.source.absolute()) for j in chunk.jobs)]
     with (chunk.home / "log.txt").open("wb") as log:
         try:
-            chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+            chunk.proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=log,
+                                      stderr=subprocess.STDOUT)
         except OSError as exc:
             message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
             raise ConversionError(message, hint=INSTALL_HELP) from None
@@ -275,6 +293,7 @@ def _stop(chunk: _Chunk) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    reaper.forget(proc.pid)
 
 
 def _hang_error(names: list[str], timeout: float) -> ConversionError:

@@ -10,6 +10,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 
 def is_complete(path: Path) -> bool:
@@ -30,7 +31,7 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     whitespace, so line breaks and justification do not matter). The answer never quotes
     the expected texts.
     """
-    from pypdf import PdfReader
+    import pypdfium2  # noqa: PLC0415 - PDFium reads text ~20x faster than pure Python
 
     try:
         with path.open("rb") as f:
@@ -39,10 +40,13 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     except OSError:
         return "LibreOffice wrote no PDF"
     try:
-        reader = PdfReader(path)
-        pages = len(reader.pages)
-        text = "".join(page.extract_text() or "" for page in reader.pages) if expected else ""
-    except Exception:  # pypdf raises many kinds on broken files
+        doc = pypdfium2.PdfDocument(path)
+        try:
+            pages = len(doc)
+            text = "".join(_page_text(doc[i]) for i in range(pages)) if expected else ""
+        finally:
+            doc.close()
+    except Exception:  # a broken file raises PdfiumError or worse
         return "the PDF cannot be read"
     if pages < 1:
         return "the PDF has no pages"
@@ -52,8 +56,17 @@ def verify_pdf(path: Path, expected: Sequence[str] = ()) -> str | None:
     return None
 
 
+def _page_text(page: Any) -> str:
+    textpage = page.get_textpage()
+    try:
+        return str(textpage.get_text_range())
+    finally:
+        textpage.close()
+        page.close()
+
+
 _SPACE = re.compile(r"\s+")
-_HYPHENS = re.compile("[-\u00ad\u2010\u2011]")
+_HYPHENS = re.compile("[-\u00ad\u2010\u2011\u0002]")  # PDFium: U+0002 at a line break
 
 
 def _key(text: str, *, hyphens: bool = True) -> str:

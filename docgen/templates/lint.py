@@ -29,6 +29,7 @@ import re
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from lxml import etree
@@ -104,7 +105,10 @@ def lint_templates(
     ``only_used`` skips files no document is configured to use (a build's check; the
     ``templates check`` command looks at every file in the folders).
     """
+    from docgen.templates.lintcache import cached, lint_key  # noqa: PLC0415
+
     variables = template_variables(settings)
+    vocabulary = repr(variables)
     issues: list[Issue] = []
     for used in templates_in_use(settings, template_dir):
         if only_used and not used.kinds:
@@ -113,8 +117,17 @@ def lint_templates(
             issues.append(Issue(used.relative, None, None, "configs/documents.yaml",
                                 "template not found in any template folder"))
             continue
-        issues.extend(lint_file(used.path, used.relative, list(used.contexts),
-                                list(used.kinds), variables))
+        path, rel, kinds, doc_kinds = used.path, used.relative, used.contexts, used.kinds
+        try:
+            data = path.read_bytes()
+        except OSError:
+            data = None
+        if data is None:  # lint_file says what is wrong with it
+            issues.extend(lint_file(path, rel, list(kinds), list(doc_kinds), variables))
+            continue
+        key = lint_key(data, rel, kinds, doc_kinds, vocabulary)
+        issues.extend(cached(key, partial(lint_file, path, rel, list(kinds), list(doc_kinds),
+                                          variables)))
     return issues
 
 

@@ -56,8 +56,9 @@ result refers to a relationship the template lacks), ``RichText`` hyperlinks
 (``build_url_id``), and the media-replacement API (``replace_pic``/``replace_media``/
 ``replace_embedded``/``replace_zipname``), which this class does not offer.
 
-``render`` keeps no state between documents other than the reuse cache above, so it may
-be called from several threads.
+``render`` keeps no state between documents other than the reuse cache above and the
+top-level values of the last context, whose check for unsupported values is not repeated
+when the next context holds the very same objects; it may be called from several threads.
 
 The parts' compilation and reuse keys live in :mod:`docgen.word.parts`, the errors
 and the context checks in :mod:`docgen.word.errors`, the zip writing in
@@ -158,6 +159,7 @@ class CompiledTemplate:
         self.compresslevel = compresslevel
         self._entries: list[_ZipEntry | _RenderedPart] = []
         self._last: dict[str, tuple[object, _ZipEntry]] = {}
+        self._checked: dict[str, object] = {}  # the top-level values checked last time
         self._body_prefix = b""
         self._body_open = b""
         self._body_src_open = b""
@@ -268,12 +270,28 @@ class CompiledTemplate:
                 filter's error …) or the result is not well-formed XML.
             UnsupportedFeatureError: a value needs what the fast path lacks.
         """
-        _check_context(context, self.name)
-        entries = [
+        return _zip_bytes(self.render_entries(context))
+
+    def render_entries(self, context: Mapping[str, Any]) -> list[_ZipEntry]:
+        """Render one document into its compressed zip entries, in the template's order.
+
+        Raises:
+            TemplateRenderError: Jinja failed (undefined name, sandbox violation, a
+                filter's error …) or the result is not well-formed XML.
+            UnsupportedFeatureError: a value needs what the fast path lacks.
+        """
+        # A value that is the very object checked for the previous document (the case's
+        # shared data in every letter) is not walked again; a value changed in place since
+        # is still refused when it fails or adds a relationship (see the module notes).
+        checked = self._checked
+        for key, value in context.items():
+            if checked.get(key, _MISSING) is not value:
+                _check_context(value, self.name)
+        self._checked = dict(context)
+        return [
             e if isinstance(e, _ZipEntry) else self._rendered_entry(e, context)
             for e in self._entries
         ]
-        return _zip_bytes(entries)
 
     def _rendered_entry(self, part: _RenderedPart, context: Mapping[str, Any]) -> _ZipEntry:
         """Render a part, or reuse its last output when it reads the same values."""

@@ -1,41 +1,48 @@
 """Join rendered Word documents into one print file, each starting on a new page.
 
 Letters of one run come from the same templates, so their styles, numbering and
-headers are the same: their bodies can simply be joined, which is fast. When the parts
-differ (an organisation's letter templates with different styles) or a body refers to
-other parts (images, links), docxcompose does the careful merge instead.
+headers are the same: the print file takes every part but the body once, from the first
+letter, and streams each letter's body into one compressed ``document.xml``, so memory
+does not grow with the number of letters. Each letter ends its own section (page numbers
+restart at 1) and its first paragraph carries a hidden bookmark (``_DocgenPart1``,
+``_DocgenPart2`` …; Word hides bookmarks that start with ``_``): LibreOffice exports them
+as named destinations, which is how each letter's pages are found in the print file's
+PDF. When the parts differ (an organisation's letter templates with different styles) or
+a body refers to other parts (images, links), docxcompose does the careful merge instead,
+without bookmarks.
 """
 
 from __future__ import annotations
 
 import io
+import re
 import zipfile
-from collections.abc import Sequence
+import zlib
+from collections.abc import Callable, Iterable, Sequence
 from copy import deepcopy
+from dataclasses import dataclass
 from pathlib import Path
 
 from lxml import etree
+
+from docgen.word.package import DEFAULT_COMPRESSLEVEL, ZipEntry, zip_bytes, zip_entry
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _SHARED = ("word/styles.xml", "word/numbering.xml", "word/settings.xml")
 _BODY = "word/document.xml"
+MARK = "_DocgenPart"
+"""Bookmark names at the start of each part: ``_DocgenPart1`` for the first, and so on."""
+_MARK_ID = 1_000_000  # far above the ids Word and docxtpl give bookmarks
+_MARKER = "DOCGEN-PRINT-FILE-MARKER"
 
 
-def _read(path: Path) -> dict[str, bytes]:
-    with zipfile.ZipFile(path) as z:
-        return {name: z.read(name) for name in z.namelist()}
+@dataclass(frozen=True)
+class PrintFile:
+    """A print file's bytes; ``marked``: each part starts with its ``MARK`` bookmark."""
 
-
-def _refers_to_parts(body: etree._Element) -> bool:
-    """Whether body content (not the section's header/footer references) uses relationships."""
-    return any(
-        attr.startswith(f"{{{R}}}")
-        for child in body
-        if child.tag != f"{{{W}}}sectPr"
-        for el in child.iter()
-        for attr in el.attrib
-    )
+    data: bytes
+    marked: bool
 
 
 def _restart_numbering(sect: etree._Element) -> etree._Element:
@@ -63,35 +70,151 @@ def _section_break(sect: etree._Element) -> etree._Element:
     return p
 
 
-def _join_bodies(packages: list[dict[str, bytes]]) -> bytes | None:
-    master = packages[0]
-    if any(p.get(n) != master.get(n) for p in packages[1:] for n in _SHARED):
-        return None
-    root = etree.fromstring(master[_BODY])
-    body = root.find(f"{{{W}}}body")
-    assert body is not None
-    sect = body.find(f"{{{W}}}sectPr")
-    if sect is None:
-        return None
-    for package in packages[1:]:
-        other = etree.fromstring(package[_BODY]).find(f"{{{W}}}body")
-        assert other is not None
-        if _refers_to_parts(other):
-            return None
-        items = [_section_break(sect), *(c for c in other if c.tag != f"{{{W}}}sectPr")]
-        for item in items:
-            sect.addprevious(item)
-    body.replace(sect, _restart_numbering(sect))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, data in master.items():
-            z.writestr(
-                name,
-                etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-                if name == _BODY
-                else data,
-            )
-    return out.getvalue()
+class _Layout:
+    """What every letter's ``document.xml`` shares with the first one, as bytes."""
+
+    def __init__(self, xml: bytes) -> None:
+        root = etree.fromstring(xml)
+        body = root.find(f"{{{W}}}body")
+        if body is None or len(body) == 0 or body[-1].tag != f"{{{W}}}sectPr":
+            raise _Careful
+        w = body.prefix
+        r = next((p for p, uri in root.nsmap.items() if uri == R), None)
+        if w is None or r is None or root.nsmap.get(w) != W:
+            raise _Careful
+        self.open_tag = xml[: xml.index(b">", xml.index(b"<" + w.encode() + b":document")) + 1]
+        self.body_open = re.compile(rb"<" + w.encode() + rb":body(?:\s[^>]*)?>")
+        self.sect_open = b"<" + w.encode() + b":sectPr"
+        self.paragraph = re.compile(rb"<" + w.encode() + rb":p(?=[\s>/])[^>]*?(/?)>")
+        self.ppr = re.compile(rb"<" + w.encode() + rb":pPr(?:\s[^>]*)?(?:/>|>.*?</"
+                              + w.encode() + rb":pPr>)", re.S)
+        self.refers = re.compile(rb"\s" + r.encode() + rb":[A-Za-z]+\s*=")
+        self.w: bytes = w.encode()
+        self.uri_r = R.encode()
+        sect = body[-1]
+        shell = deepcopy(root)
+        shell_body = shell.find(f"{{{W}}}body")
+        assert shell_body is not None
+        for child in list(shell_body):
+            shell_body.remove(child)
+        shell_body.append(_section_break(sect))
+        shell_body.append(_restart_numbering(sect))
+        etree.SubElement(shell_body, f"{{{W}}}{_MARKER}")
+        text = etree.tostring(shell, xml_declaration=True, encoding="UTF-8", standalone=True)
+        head, found, tail = text.partition(b"<" + self.w + b":" + _MARKER.encode() + b"/>")
+        if not found:
+            raise _Careful
+        head_open = self.body_open.search(head)
+        if head_open is None:
+            raise _Careful
+        self.prefix = head[: head_open.end()]
+        inner = head[head_open.end():]
+        cut = inner.index(b"</" + self.w + b":p>") + len(self.w) + 5
+        self.section_break, self.last_sect = inner[:cut], inner[cut:]
+        self.suffix = tail
+
+    def content(self, xml: bytes) -> bytes:
+        """The body's content without its section properties; raise _Careful if unusual."""
+        if not xml.startswith(self.open_tag):
+            raise _Careful  # other namespaces or prefixes than the first letter's
+        found = self.body_open.search(xml, len(self.open_tag))
+        end = xml.rfind(self.sect_open)
+        if found is None or end < found.end():
+            raise _Careful
+        content = xml[found.end():end]
+        if self.uri_r in content or self.refers.search(content):
+            raise _Careful  # refers to parts (images, links) this file may not have
+        if not xml[end:].rstrip().endswith(b"</" + self.w + b":body></" + self.w + b":document>"):
+            raise _Careful
+        return content
+
+    def marked(self, content: bytes, n: int) -> bytes:
+        """The content with a hidden bookmark at the start of its first paragraph."""
+        w = self.w
+        mark = (b'<' + w + b':bookmarkStart ' + w + b':id="%d" ' + w + b':name="%s%d"/><'
+                + w + b':bookmarkEnd ' + w + b':id="%d"/>') % (
+                    _MARK_ID + n, MARK.encode(), n, _MARK_ID + n)
+        found = self.paragraph.search(content)
+        if found is None:
+            raise _Careful
+        if found[1]:  # an empty paragraph: <w:p/>
+            tag: bytes = found[0]
+            return (content[: found.start()] + tag[:-2] + b">" + mark + b"</" + w + b":p>"
+                    + content[found.end():])
+        at = found.end()
+        ppr = self.ppr.match(content, at)
+        if ppr is not None:
+            at = ppr.end()
+        return content[:at] + mark + content[at:]
+
+
+class _Careful(Exception):
+    """The quick join does not apply: use docxcompose."""
+
+
+class _Deflate:
+    """One zip entry compressed as it is written."""
+
+    def __init__(self) -> None:
+        self._z = zlib.compressobj(DEFAULT_COMPRESSLEVEL, zlib.DEFLATED, -15)
+        self._out: list[bytes] = []
+        self.crc = 0
+        self.size = 0
+
+    def write(self, data: bytes) -> None:
+        self.crc = zlib.crc32(data, self.crc)
+        self.size += len(data)
+        self._out.append(self._z.compress(data))
+
+    def entry(self, name: str) -> ZipEntry:
+        self._out.append(self._z.flush())
+        return ZipEntry(name.encode("ascii"), 0, self.crc, b"".join(self._out), self.size)
+
+
+Signature = dict[str, tuple[int, int]]
+"""The CRC-32 and size of a document's styles, numbering and settings."""
+Reader = Callable[[Path], tuple[bytes, Signature]]
+"""Gives a document's ``word/document.xml`` and its :data:`Signature`."""
+
+
+def read_part(path: Path) -> tuple[bytes, Signature]:
+    """A document's body and signature, read from its file."""
+    with zipfile.ZipFile(path) as z:
+        # The zip's own checksums say whether styles and numbering are the same,
+        # without inflating them for every letter.
+        same = {m: (z.getinfo(m).CRC, z.getinfo(m).file_size)
+                for m in _SHARED if m in z.NameToInfo}
+        return z.read(_BODY), same
+
+
+def signature(entries: Iterable[ZipEntry]) -> Signature:
+    """The :data:`Signature` of a document given as zip entries (a rendered letter)."""
+    return {e.name.decode(): (e.crc, e.size) for e in entries if e.name.decode() in _SHARED}
+
+
+def _stream(paths: Sequence[Path], read: Reader) -> bytes:
+    with zipfile.ZipFile(paths[0]) as z:
+        names = z.namelist()
+        first = {n: z.read(n) for n in names if n != _BODY}
+    layout: _Layout | None = None
+    shared: Signature = {}
+    out = _Deflate()
+    for n, path in enumerate(paths, start=1):
+        xml, same = read(path)
+        if layout is None:
+            layout, shared = _Layout(xml), same
+            out.write(layout.prefix)
+        else:
+            if same != shared:
+                raise _Careful
+            out.write(layout.section_break)
+        out.write(layout.marked(layout.content(xml), n))
+    assert layout is not None
+    out.write(layout.last_sect)
+    out.write(layout.suffix)
+    entries = [out.entry(_BODY) if name == _BODY
+               else zip_entry(name, first[name], DEFAULT_COMPRESSLEVEL) for name in names]
+    return zip_bytes(entries)
 
 
 def _compose(paths: Sequence[Path]) -> bytes:
@@ -110,11 +233,17 @@ def _compose(paths: Sequence[Path]) -> bytes:
     return buf.getvalue()
 
 
-def combine_docx(paths: Sequence[Path]) -> bytes:
-    """One .docx holding every document of ``paths`` in order, a page break between them."""
-    packages = [_read(p) for p in paths]
-    first = etree.fromstring(packages[0][_BODY]).find(f"{{{W}}}body")
-    if first is None or _refers_to_parts(first):
-        return _compose(paths)
-    joined = _join_bodies(packages)
-    return joined if joined is not None else _compose(paths)
+def combine_docx(paths: Sequence[Path], read: Reader = read_part) -> PrintFile:
+    """One .docx holding every document of ``paths`` in order, each on its own pages.
+
+    ``read`` gives each document's body and signature; by default from its file, and a
+    caller that still holds them (the build, for the letters it rendered) passes its own.
+    The quick join writes deterministic zip entries itself (fixed times, fixed order);
+    the careful one (``marked`` False) should be normalised by the caller.
+    """
+    if not paths:
+        raise ValueError("combine_docx needs at least one document")
+    try:
+        return PrintFile(_stream(paths, read), marked=True)
+    except _Careful:
+        return PrintFile(_compose(paths), marked=False)
