@@ -50,6 +50,13 @@ def optional_row(table: Table, condition: str, label: str, value: str) -> None:
     table.add_row().cells[0].paragraphs[0].add_run("{%tr endif %}")
 
 
+def support_rows(table: Table) -> None:
+    """The contact person and the supervisor, each only where the case names one."""
+    for key, label in (("contact_person", "Kontaktperson"), ("supervisor", "Supervisor")):
+        optional_row(table, f"job_start.{key}", label,
+                     f"{{{{ job_start.{key}.name }}}}, {{{{ job_start.{key}.title }}}}")
+
+
 def shaded_box(table: Table, cols: list[float]) -> None:
     widths(table, cols)
     keep_together(table)
@@ -125,10 +132,7 @@ def function_description() -> None:
     fact_row(table, "Arbejdstid", "{{ position.working_times_line }}")
     fact_row(table, "Første arbejdsdag", START)
     fact_row(table, "Nærmeste leder", MANAGER)
-    optional_row(table, "job_start.contact_person", "Kontaktperson",
-                 "{{ job_start.contact_person.name }}, {{ job_start.contact_person.title }}")
-    optional_row(table, "job_start.supervisor", "Supervisor",
-                 "{{ job_start.supervisor.name }}, {{ job_start.supervisor.title }}")
+    support_rows(table)
     shaded_box(table, [38, 128])
 
     para(doc, "Formål med stillingen", style="Heading 1")
@@ -223,10 +227,7 @@ def introduction_plan() -> None:
     no_borders(people)
     cell_margins(people, 1.4)
     fact_row(people, "Leder", MANAGER)
-    optional_row(people, "job_start.contact_person", "Kontaktperson",
-                 "{{ job_start.contact_person.name }}, {{ job_start.contact_person.title }}")
-    optional_row(people, "job_start.supervisor", "Supervisor",
-                 "{{ job_start.supervisor.name }}, {{ job_start.supervisor.title }}")
+    support_rows(people)
     shaded_box(people, [38, 128])
     para(doc, "", after=4)
 
