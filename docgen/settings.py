@@ -132,22 +132,43 @@ class ReadinessSettings(_Model):
     bands: list[Band] = Field(min_length=1)
 
 
+class IntroItem(_Model):
+    """One thing to do for a new peer worker's introduction."""
+
+    text: str
+    who: str = ""
+    due_days: int | None = Field(None, ge=-365, le=365)
+    """Days after the first working day it should be done by (negative: before)."""
+    at_review: bool = False
+    """Due on the review date of the function description instead."""
+
+
+class IntroPhase(_Model):
+    """A phase of the introduction plan (before the first day, the first day, …)."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
+    label: str
+    items: list[IntroItem] = Field(min_length=1)
+
+
+class JobStartSettings(_Model):
+    """Defaults for the job-start documents."""
+
+    review_after_months: int = Field(3, ge=1, le=24)
+    introduction: list[IntroPhase] = Field(min_length=1)
+
+
 class DocumentSpec(_Model):
     """One document kind the build makes (an entry of ``configs/documents.yaml``)."""
 
-    kind: Literal[
-        "posting",
-        "scoresheet",
-        "role-star",
-        "readiness",
-        "rejection-letter",
-        "phone-guide",
-        "letters-print",
-    ]
+    # Any slug: a new document is a template and an entry, with no code to change.
+    kind: str = Field(pattern=r"^[a-z][a-z0-9-]{0,39}$")
     template: str | None = None
     output: str
     for_: Literal["case", "panel", "applicant"] = Field("case", alias="for")
-    select: Literal["rejected", "rejected-interviewed", "rejected-not-interviewed"] | None = None
+    select: (
+        Literal["rejected", "rejected-interviewed", "rejected-not-interviewed", "hired"] | None
+    ) = None
     variant: Literal["interviewed", "not-interviewed"] | None = None
     combine: str | None = None
     charts: list[dict[str, Any]] = Field(default_factory=list)
@@ -169,6 +190,7 @@ class Settings(_Model):
     criteria: list[Criterion] = Field(min_length=1)
     role_star: RoleStarSettings
     readiness: ReadinessSettings
+    job_start: JobStartSettings
     labels: dict[str, dict[str, str]] = Field(default_factory=dict)
     documents: list[DocumentSpec] = Field(min_length=1)
     template_dirs: list[Path] = Field(default_factory=list)

@@ -64,6 +64,9 @@ decision:
   shortlist_reasons: [SENTINEL-shortlist reason]
   later_posts: 1
   hired_profile: SENTINEL-profile of the hired person
+job_start:
+  supervisor: {{name: SENTINEL-supervisor Eva, title: supervisor}}
+  supervision: SENTINEL-supervision every second week
 """
 
 

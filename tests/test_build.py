@@ -186,7 +186,8 @@ def test_a_sparse_case_leaves_no_placeholders(tmp_path: Path) -> None:
     result = build(write_case(tmp_path, text), tmp_path / "out")
     kinds = {d["kind"] for d in result.documents}
     assert kinds == {"posting", "scoresheet", "role-star", "readiness", "rejection-letter",
-                     "phone-guide", "letters-print"}
+                     "phone-guide", "letters-print", "function-description",
+                     "introduction-plan"}
     for doc in result.documents:
         path = tmp_path / "out" / doc["path"]
         body = docx_text(path) if path.suffix == ".docx" else xlsx_text(path)

@@ -210,6 +210,15 @@ def test_a_letters_context_has_its_own_applicant_only() -> None:
     assert ctx["decision"]["posts"] == 1
 
 
+def test_only_the_hired_applicants_documents_see_the_job_start() -> None:
+    case, base = _contexts()
+    rejected, hired = case.applicants
+    assert "job_start" in applicant_context(base, hired, None)
+    assert "job_start" not in applicant_context(base, rejected, "interviewed")
+    assert "job_start" not in case_context(base)
+    assert all("job_start" not in member_context(base, case, m) for m in case.panel)
+
+
 def test_a_template_printing_every_applicant_into_an_external_workbook_is_refused(
     tmp_path: Path,
 ) -> None:

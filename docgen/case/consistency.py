@@ -103,6 +103,8 @@ _EXAMPLE_FIELDS: tuple[tuple[str | None, ...], ...] = (
     ("panel", None, "name"),
     ("applicants", None, "name"), ("applicants", None, "email"), ("applicants", None, "phone"),
     ("applicants", None, "address", "street"),
+    ("job_start", "manager", "name"), ("job_start", "supervisor", "name"),
+    ("job_start", "contact_person", "name"),
 )
 
 

@@ -435,6 +435,44 @@ class Retention(Model):
     )
 
 
+class JobStart(Model):
+    """The start of the person hired: who is around them and when the start is reviewed.
+
+    Nothing here is about the hired person's needs or health: the manager and the peer
+    worker agree on particular needs in a conversation, not in the case file.
+    """
+
+    start: Date | None = Field(
+        None, description="First working day (YYYY-MM-DD); defaults to position.start."
+    )
+    manager: Person | None = Field(
+        None,
+        description="The peer worker's manager, who the worker refers to; defaults to the "
+        "organisation's signer.",
+    )
+    supervisor: Person | None = Field(
+        None, description="Who gives the peer worker supervision, e.g. an external supervisor."
+    )
+    contact_person: Person | None = Field(
+        None, description="A colleague who is the new worker's contact person the first months."
+    )
+    supervision: Text | None = Field(
+        None, description="How supervision is arranged, e.g. 'Ekstern supervision hver 6. uge'."
+    )
+    staff_meetings: Text | None = Field(
+        None, description="The staff meetings the worker takes part in, e.g. 'Teammøde hver "
+        "tirsdag kl. 9'."
+    )
+    peer_network: Text | None = Field(
+        None, description="The peer network the worker can join, e.g. a regional network."
+    )
+    review: Date | None = Field(
+        None,
+        description="When the function description is reviewed together; defaults to the "
+        "start plus job_start.review_after_months in the configuration (three months).",
+    )
+
+
 class Case(Model):
     """A hiring case for one peer-support-worker position."""
 
@@ -455,4 +493,8 @@ class Case(Model):
     readiness: Readiness = Field(default_factory=Readiness, description="Readiness answers.")
     retention: Retention = Field(
         default_factory=Retention, description="How long applications are kept."
+    )
+    job_start: JobStart = Field(
+        default_factory=JobStart,
+        description="The hired person's start: function description and introduction plan.",
     )

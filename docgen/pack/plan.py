@@ -71,7 +71,10 @@ def _select(case: Case, spec: DocumentSpec) -> tuple[list[Applicant], str | None
     """Applicants a per-applicant document is for, or the reason there are none."""
     rejected = [a for a in case.applicants if a.outcome == "rejected"]
     hired = any(a.outcome == "hired" for a in case.applicants)
-    if spec.select == "rejected-interviewed":
+    if spec.select == "hired":
+        chosen = [a for a in case.applicants if a.outcome == "hired"]
+        why = "nobody is hired yet: the job-start documents are made for the person hired"
+    elif spec.select == "rejected-interviewed":
         chosen = [a for a in rejected if a.interviewed]
         why = "no interviewed applicant is rejected"
     elif spec.select == "rejected-not-interviewed":

@@ -19,6 +19,7 @@ from docgen.case.effective import effective_criteria, effective_scale, retention
 from docgen.case.model import Applicant, Case, PanelMember, times_named_in
 from docgen.jinja import opremsning, punktum, stort
 from docgen.settings import Scale, Settings
+from docgen.templates.jobstart import job_start_context
 
 BLANK_SHEET_ROWS = 6
 
@@ -153,6 +154,7 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
                 for s in settings.role_star.spokes
             ],
         },
+        "job_start": job_start_context(case, settings),
         "readiness": {
             "scale": scale_dict(settings.readiness.scale),
             "questions": [
@@ -198,13 +200,15 @@ def sheet_applicants(case: Case, member: PanelMember) -> list[dict[str, Any]]:
     ]
 
 
-_LETTERS_ONLY = ("decision",)
-"""Base names only letters get: the decision describes the hired person."""
+_APPLICANTS_ONLY = ("decision", "job_start")
+"""Base names only documents for an applicant get: the decision (it describes the hired
+person) goes to letters and phone guides; the job start (the people and plan around the
+new peer worker) only to the documents of the person hired."""
 
 
 def case_context(base: dict[str, Any]) -> dict[str, Any]:
     """Context of a document made once per case (the posting is public)."""
-    return {k: v for k, v in base.items() if k not in _LETTERS_ONLY}
+    return {k: v for k, v in base.items() if k not in _APPLICANTS_ONLY}
 
 
 def member_context(base: dict[str, Any], case: Case, member: PanelMember) -> dict[str, Any]:
@@ -221,8 +225,13 @@ def applicant_context(
     base: dict[str, Any], applicant: Applicant, variant: str | None,
     *, greeting: str = "first-name",
 ) -> dict[str, Any]:
-    """Context of a document made for one applicant (it carries no other applicant's data)."""
-    ctx = {k: v for k, v in base.items() if k != "interview"}
+    """Context of a document made for one applicant (it carries no other applicant's data).
+
+    ``job_start`` is there only when the applicant is hired: a rejection is no place for
+    the new colleague's introduction plan.
+    """
+    hired = applicant.outcome == "hired"
+    ctx = {k: v for k, v in base.items() if k != "interview" and (hired or k != "job_start")}
     ctx["interview"] = {k: v for k, v in base["interview"].items() if k != "slots"}
     ctx["applicant"] = _applicant(applicant, greeting)
     ctx["applicant"]["slot"] = next(

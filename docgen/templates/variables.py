@@ -81,6 +81,8 @@ _MODELS: dict[str, type[BaseModel]] = {
     "applicant": cm.Applicant,
     "decision": cm.Decision,
     "retention": cm.Retention,
+    "job_start": cm.JobStart,
+    "job_start.manager": cm.Person,
     "criteria[]": sm.Criterion,
     "role_star.spokes[]": sm.Spoke,
     "readiness.questions[]": sm.Question,
@@ -320,6 +322,10 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         "applicant": [
             applicant_context(base, a, v, greeting=settings.letters.greeting)
             for a in case.applicants for v in ("interviewed", "not-interviewed")
+        ] + [  # a hired applicant's documents see the job start too
+            applicant_context(base, a.model_copy(update={"outcome": "hired"}), None,
+                              greeting=settings.letters.greeting)
+            for a in case.applicants[:1]
         ],
     }
 

@@ -18,7 +18,8 @@ KINDS = ("case", "panel", "applicant")
 KIND_TEXT = {
     "case": "documents made once per case (`for: case`: posting, role star, readiness)",
     "panel": "documents made per panel member (`for: panel`: scoresheets)",
-    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide)",
+    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide, "
+    "job-start documents)",
 }
 
 Shape = Literal["mapping", "list", "value"]
@@ -116,6 +117,56 @@ DERIVED: dict[str, tuple[str, str]] = {
     "role_star.spokes[].covered_by": (
         "text or empty", "Who else covers the task (role_star.covered_by)."
     ),
+    "job_start.start": (
+        "date or empty", "The first working day: job_start.start, else position.start."
+    ),
+    "job_start.start_text": (
+        "text or empty", "The start as text when there is no date (position.start_text)."
+    ),
+    "job_start.review": (
+        "date or empty",
+        "When the function description is reviewed: job_start.review, else the first working "
+        "day plus job_start.review_after_months (empty without a start date).",
+    ),
+    "job_start.review_after_months": (
+        "whole number", "Months after the start the review falls (configuration, default 3)."
+    ),
+    "job_start.manager": (
+        "group", "The peer worker's manager: job_start.manager, else organisation.signer."
+    ),
+    "job_start.introduction": (
+        "list of groups",
+        "The introduction plan's phases from the configuration (job_start.introduction).",
+    ),
+    "job_start.introduction[].id": ("text", "The phase's id, e.g. 'first-day'."),
+    "job_start.introduction[].label": ("text", "The phase's heading, e.g. 'Første arbejdsdag'."),
+    "job_start.introduction[].steps": ("list of groups", "What to do in the phase, in order."),
+    "job_start.introduction[].steps[].text": ("text", "What to do."),
+    "job_start.introduction[].steps[].who": ("text", "Who does it, e.g. 'Leder'."),
+    "job_start.introduction[].steps[].due": (
+        "date or empty",
+        "When it should be done by: the first working day plus the step's due_days, or the "
+        "review date; empty when the start is not known.",
+    ),
+    "job_start.core_tasks": (
+        "list of groups",
+        "The role-star spokes the organisation rated above zero (role_star.desired), most "
+        "central first; empty when the case has no role-star values.",
+    ),
+    "job_start.core_tasks[].id": ("text", "The spoke's id."),
+    "job_start.core_tasks[].label": ("text", "The spoke's name."),
+    "job_start.core_tasks[].description": ("text", "What the task area covers."),
+    "job_start.core_tasks[].desired": ("whole number", "How central the task is to be."),
+    "job_start.core_tasks[].covered_by": (
+        "text or empty", "Who else covers the task (role_star.covered_by)."
+    ),
+    "job_start.covered_by_others": (
+        "list of groups", "The spokes someone else in the team also covers (role_star.covered_by)."
+    ),
+    "job_start.covered_by_others[].id": ("text", "The spoke's id."),
+    "job_start.covered_by_others[].label": ("text", "The spoke's name."),
+    "job_start.covered_by_others[].description": ("text", "What the task area covers."),
+    "job_start.covered_by_others[].covered_by": ("text", "Who else covers it."),
     "readiness": ("group", "The readiness check: scale, questions, motivation and bands."),
     **_scale("readiness.scale", "readiness answer scale"),
     "readiness.questions": ("list of groups", "The readiness questions from the configuration."),
