@@ -1,7 +1,9 @@
 """docgen: the whole hiring pack for a peer-support-worker position from one YAML case file.
 
 The library is the product: ``docgen.build(case_path, out_dir)`` makes every document and
-``docgen.validate(case_path)`` runs every check a build makes, writing nothing. They are
+``docgen.validate(case_path)`` runs every check a build makes, writing nothing;
+``docgen.collect(case_path, files, out_dir)`` reads the panel's returned scoresheets
+and writes their summary. They are
 loaded on first use, so importing a ground-floor module (``docgen.errors``) stays cheap.
 """
 
@@ -13,8 +15,10 @@ from docgen._version import __version__
 
 if TYPE_CHECKING:
     from docgen.pack import BuildResult, PdfOptions, build, validate
+    from docgen.scoring import CollectResult, collect
 
-__all__ = ["BuildResult", "PdfOptions", "__version__", "build", "validate"]
+__all__ = ["BuildResult", "CollectResult", "PdfOptions", "__version__", "build", "collect",
+           "validate"]
 
 
 def __getattr__(name: str) -> Any:
@@ -22,4 +26,8 @@ def __getattr__(name: str) -> Any:
         import docgen.pack  # noqa: PLC0415  (deferred: the API pulls in every wing)
 
         return getattr(docgen.pack, name)
+    if name in {"CollectResult", "collect"}:
+        import docgen.scoring  # noqa: PLC0415
+
+        return getattr(docgen.scoring, name)
     raise AttributeError(f"module 'docgen' has no attribute {name!r}")

@@ -172,8 +172,10 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
 
 
 # Tools for consultants and HR officers: starter case, JSON Schema, template list and lint.
+from docgen.cli.scores import collect  # noqa: E402
 from docgen.cli.tools import init, schema, templates  # noqa: E402
 
+main.add_command(collect)
 main.add_command(init)
 main.add_command(schema)
 main.add_command(templates)

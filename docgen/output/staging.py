@@ -125,7 +125,10 @@ class Staging:
                 msg = f"{self.out} exists and is not a folder"
                 raise OutputError(msg)
             old = _previous_paths(self.out)
-            new = set(self.written)
+            # Files the new manifest lists stay, including those another command added.
+            documents = manifest.get("documents")
+            listed = {str(d["path"]) for d in documents} if isinstance(documents, list) else set()
+            new = set(self.written) | listed
             for rel in self.written:
                 if rel == MANIFEST:
                     continue

@@ -7,17 +7,16 @@ and prints what they return.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from docgen._version import __version__
-from docgen.case.checks import run_checks
+from docgen.case.load import Checked, check_case
 from docgen.case.model import Case
-from docgen.errors import Advisory, CaseError, Issue, TemplateError
-from docgen.loading import load_model, sort_issues
+from docgen.errors import Advisory, Issue, TemplateError
+from docgen.output.add import kept_entries
 from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Plan, make_plan
@@ -27,16 +26,6 @@ from docgen.settings import Settings, load_settings
 from docgen.templates.context import base_context
 
 Progress = Callable[[dict[str, Any]], None]
-
-
-@dataclass
-class Checked:
-    """A case that passed every check, with its advice."""
-
-    case: Case
-    path: Path
-    sha256: str
-    advisories: list[tuple[Advisory, Issue]]
 
 
 @dataclass
@@ -50,23 +39,6 @@ class BuildResult:
     warnings: list[str] = field(default_factory=list)
 
 
-def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
-    """Load, validate and cross-check a case; raise one CaseError listing every problem."""
-    name = str(case_path)
-    case, loaded, issues = load_model(case_path, Case, display_name=name)
-    if case is None or loaded is None:
-        raise CaseError(_summary(issues), issues)
-    found = run_checks(case, settings, loaded.source, case_path, name)
-    errors = list(found.errors)
-    if strict:
-        errors.extend(issue for _, issue in found.advisories)
-    if errors:
-        errors = sort_issues(errors)
-        raise CaseError(_summary(errors), errors)
-    digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
-    return Checked(case, case_path, digest, found.advisories)
-
-
 def check_templates(settings: Settings) -> None:
     """Lint every template the build would use; raise one TemplateError listing them all."""
     from docgen.templates.lint import lint_templates  # noqa: PLC0415
@@ -76,11 +48,6 @@ def check_templates(settings: Settings) -> None:
         n = len(issues)
         msg = f"{n} template problem{'s' if n != 1 else ''} found; nothing was written."
         raise TemplateError(msg, issues, hint="`docgen templates check` lists them too")
-
-
-def _summary(issues: list[Issue]) -> str:
-    n = len(issues)
-    return f"{n} problem{'s' if n != 1 else ''} found; nothing was written."
 
 
 def validate(
@@ -157,7 +124,11 @@ def build(
                 if on_document:
                     on_document(record)
         result.warnings = renderer.warnings
-        stage.commit(_manifest(checked, result))
+        manifest = _manifest(checked, result)
+        # Documents another command added (the panel's summary) are not the build's to remove.
+        rebuilt = {str(d["path"]) for d in result.documents}
+        manifest["documents"] = [*result.documents, *kept_entries(out, rebuilt)]
+        stage.commit(manifest)
     return result
 
 
