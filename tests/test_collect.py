@@ -280,3 +280,21 @@ def test_the_shipped_summary_template_is_what_the_tool_makes(tmp_path: Path) -> 
                     str(tmp_path)], check=True, capture_output=True, timeout=120)
     shipped = repo / "templates" / "xlsx" / "scoreark_oversigt.xlsx"
     assert (tmp_path / "scoreark_oversigt.xlsx").read_bytes() == shipped.read_bytes()
+
+
+@pytest.mark.libreoffice
+def test_scoresheets_saved_again_by_libreoffice_are_read_the_same(
+    out: Path, returned: dict[str, Path], tmp_path: Path
+) -> None:
+    # Panel members without Excel fill the sheets in LibreOffice: its re-saved workbooks
+    # must keep the metadata and the layout checksum, and give the same figures.
+    soffice = require_soffice()
+    saved = tmp_path / "saved"
+    subprocess.run([str(soffice), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+                    "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(saved),
+                    *map(str, returned.values())], check=True, capture_output=True, timeout=300)
+    assert len(list(saved.glob("*.xlsx"))) == len(MEMBERS)
+    result = docgen.collect(REGION, [saved], out)
+    assert {a.id: a.total for a in result.panel.applicants} == \
+        {a: hand_total(a) for a in APPLICANTS}
+    assert {m.id: m.offset for m in result.panel.members} == {m: hand_offset(m) for m in MEMBERS}
