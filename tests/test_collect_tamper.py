@@ -389,3 +389,14 @@ def test_fill_helper_really_fills(pristine: dict[str, Path]) -> None:
     wb = load_workbook(pristine["P1"])
     assert wb["A07"]["D10"].value == 2
     assert fill is not None
+
+
+def test_one_wide_sheet_cannot_make_every_sheet_read_wide(files: dict[str, Path],
+                                                          out: Path) -> None:
+    # Each sheet is read within the largest extent; 8 sheets x one 300 x 1000 area is over
+    # the cap even though that sheet alone is not.
+    part = _sheet_part(files["P1"], "A07")
+    wide = b'<row r="300"><c r="ALL300" t="n"><v>1</v></c></row></sheetData>'
+    _rewrite(files["P1"], part, lambda xml: xml.replace(b"</sheetData>", wide))
+    lines = problems_of(list(files.values()), out, limits=Limits(area=1_000_000))
+    assert any("far outside a scoresheet's area" in line for line in lines)

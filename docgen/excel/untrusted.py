@@ -63,7 +63,8 @@ class Limits:
     cells: int = 200_000
     """Cells present in all worksheets together."""
     area: int = 2_000_000
-    """Rows times columns spanned, summed over the worksheets (what a read may visit)."""
+    """Rows times columns spanned, summed over the worksheets, and the sheets times the
+    largest extent (every sheet is read within it): what the reads may visit."""
 
 
 @dataclass
@@ -202,6 +203,11 @@ def _measure(parts: dict[str, bytes], limits: Limits) -> tuple[int, int]:
                    "filled far away); refusing to read it")
             raise UntrustedFileError(msg)
         extent = (max(extent[0], rows), max(extent[1], cols))
+    # Every sheet is read within the one extent, so that is what the reads may visit.
+    if sheets * extent[0] * extent[1] > limits.area:
+        msg = ("has cells far outside a scoresheet's area (a row or column was "
+               "filled far away); refusing to read it")
+        raise UntrustedFileError(msg)
     return extent
 
 
