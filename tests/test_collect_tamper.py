@@ -400,3 +400,8 @@ def test_one_wide_sheet_cannot_make_every_sheet_read_wide(files: dict[str, Path]
     _rewrite(files["P1"], part, lambda xml: xml.replace(b"</sheetData>", wide))
     lines = problems_of(list(files.values()), out, limits=Limits(area=1_000_000))
     assert any("far outside a scoresheet's area" in line for line in lines)
+
+
+def test_reading_stops_at_the_time_limit(files: dict[str, Path], out: Path) -> None:
+    lines = problems_of(list(files.values()), out, limits=Limits(seconds=0))
+    assert f"{files['P1']}: took longer than 0 seconds to read; refusing it" in lines

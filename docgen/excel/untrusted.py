@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import re
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -36,7 +37,7 @@ from openpyxl import load_workbook
 from openpyxl.utils.cell import column_index_from_string
 from openpyxl.workbook.workbook import Workbook
 
-__all__ = ["Limits", "Opened", "UntrustedFileError", "open_untrusted"]
+__all__ = ["Limits", "Opened", "UntrustedFileError", "check_deadline", "open_untrusted"]
 
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _ZIP = b"PK\x03\x04"
@@ -62,6 +63,8 @@ class Limits:
     sheets: int = 200
     cells: int = 200_000
     """Cells present in all worksheets together."""
+    seconds: float = 30.0
+    """Wall-clock time for unpacking and measuring (checked as it goes)."""
     area: int = 2_000_000
     """Rows times columns spanned, summed over the worksheets, and the sheets times the
     largest extent (every sheet is read within it): what the reads may visit."""
@@ -74,18 +77,28 @@ class Opened:
     workbook: Workbook
     extent: tuple[int, int]
     """The largest row and column any worksheet uses: the area every read is bounded to."""
+    deadline: float
+    """``time.monotonic()`` after which a caller's own reading should stop too."""
+
+
+def check_deadline(deadline: float, seconds: float) -> None:
+    """Raise UntrustedFileError once ``deadline`` (from ``time.monotonic``) has passed."""
+    if time.monotonic() > deadline:
+        msg = f"took longer than {seconds:g} seconds to read; refusing it"
+        raise UntrustedFileError(msg)
 
 
 def open_untrusted(path: Path, limits: Limits | None = None) -> Opened:
     """Open ``path`` as a workbook within ``limits``; raise UntrustedFileError if refused."""
     limits = limits or Limits()
+    deadline = time.monotonic() + limits.seconds
     if not openpyxl.xml.DEFUSEDXML:  # pragma: no cover - defusedxml is a dependency
         msg = "defusedxml is not installed, so returned workbooks cannot be read safely"
         raise UntrustedFileError(msg)
     raw = _read_capped(path, limits.file_bytes)
     _sniff(raw)
-    parts = _inflate(raw, limits)
-    extent = _measure(parts, limits)
+    parts = _inflate(raw, limits, deadline)
+    extent = _measure(parts, limits, deadline)
     stored = io.BytesIO()
     with zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as copy:
         for name, data in parts.items():
@@ -101,7 +114,7 @@ def open_untrusted(path: Path, limits: Limits | None = None) -> Opened:
     if len(wb.sheetnames) > limits.sheets:
         msg = f"has more than {limits.sheets} sheets; refusing to read it"
         raise UntrustedFileError(msg)
-    return Opened(wb, extent)
+    return Opened(wb, extent, deadline)
 
 
 def _read_capped(path: Path, cap: int) -> bytes:
@@ -131,7 +144,7 @@ def _sniff(raw: bytes) -> None:
         raise UntrustedFileError(msg)
 
 
-def _inflate(raw: bytes, limits: Limits) -> dict[str, bytes]:
+def _inflate(raw: bytes, limits: Limits, deadline: float) -> dict[str, bytes]:
     """Every entry inflated, counting the bytes really produced."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(raw))
@@ -163,6 +176,7 @@ def _inflate(raw: bytes, limits: Limits) -> dict[str, bytes]:
                     size += len(chunk)
                     total += len(chunk)
                     _check_growth(size, total, info.compress_size, limits)
+                    check_deadline(deadline, limits.seconds)
                     chunks.append(chunk)
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
             msg = "is damaged (a part of the zip cannot be unpacked)"
@@ -182,7 +196,7 @@ def _check_growth(size: int, total: int, compressed: int, limits: Limits) -> Non
         raise UntrustedFileError(msg)
 
 
-def _measure(parts: dict[str, bytes], limits: Limits) -> tuple[int, int]:
+def _measure(parts: dict[str, bytes], limits: Limits, deadline: float) -> tuple[int, int]:
     """Count the cells really present and the extent they span, per worksheet."""
     cells = 0
     area = 0
@@ -195,6 +209,7 @@ def _measure(parts: dict[str, bytes], limits: Limits) -> tuple[int, int]:
         if sheets > limits.sheets:
             msg = f"has more than {limits.sheets} sheets; refusing to read it"
             raise UntrustedFileError(msg)
+        check_deadline(deadline, limits.seconds)
         n, rows, cols = _scan_sheet(data, limits.cells - cells)
         cells += n
         area += rows * cols

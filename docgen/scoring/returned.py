@@ -21,7 +21,7 @@ from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from docgen.errors import Issue
 from docgen.excel.meta import CHECKSUM_KEY, META_SHEET, layout_checksum, read_metadata
-from docgen.excel.untrusted import Limits, UntrustedFileError, open_untrusted
+from docgen.excel.untrusted import Limits, UntrustedFileError, check_deadline, open_untrusted
 
 __all__ = ["Expected", "Returned", "SheetScores", "read_returned"]
 
@@ -89,11 +89,16 @@ def read_returned(path: Path, display: str, expected: Expected,
         result.issues.append(_issue(display, str(e)))
         return result
     wb, extent = opened.workbook, opened.extent
+    seconds = (limits or Limits()).seconds
     try:
         meta = read_metadata(wb, extent)
         if not _identify(meta, display, expected, result):
             return result
-        grids = {ws.title: _grid(ws, extent) for ws in wb.worksheets if ws.title != META_SHEET}
+        grids = {}
+        for ws in wb.worksheets:
+            if ws.title != META_SHEET:
+                check_deadline(opened.deadline, seconds)
+                grids[ws.title] = _grid(ws, extent)
         changed = layout_checksum(wb, extent) != meta.get(CHECKSUM_KEY)
         layout: list[Issue] = []
         for title, names in _sheets_from(meta).items():
@@ -111,6 +116,9 @@ def read_returned(path: Path, display: str, expected: Expected,
             result.issues.insert(0, _issue(display, "the layout was changed (a locked cell was "
                                         "edited, or a sheet, row or column was added); ask "
                                         "for the scores in a fresh copy of the scoresheet"))
+    except UntrustedFileError as e:
+        result.issues = [_issue(display, str(e))]
+        result.member = None
     finally:
         wb.close()
     return result
