@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
-from openpyxl.utils.cell import range_boundaries
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from docgen.excel.meta import read_metadata
 
@@ -53,8 +53,6 @@ def cells(ref: str) -> list[str]:
     min_col, min_row, max_col, max_row = range_boundaries(ref.replace("$", ""))
     assert min_col is not None
     assert min_row is not None
-    from openpyxl.utils.cell import get_column_letter
-
     return [f"{get_column_letter(c)}{r}" for r in range(min_row, (max_row or min_row) + 1)
             for c in range(min_col, (max_col or min_col) + 1)]
 
