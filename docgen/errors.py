@@ -90,6 +90,10 @@ class OutputError(DocgenError):
     """The output folder cannot be written."""
 
 
+class RetentionError(DocgenError):
+    """The case's retention period forbids the command (or its end is not known yet)."""
+
+
 class ConversionError(DocgenError):
     """LibreOffice is missing, hung, or produced a bad PDF."""
 

@@ -8,6 +8,7 @@ and ``None`` is refused instead of printing the word "None" into a letter.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
@@ -38,9 +39,64 @@ def _as_date(value: dt.date | str) -> dt.date:
     return value
 
 
+NBSP = "\u00a0"
+"""A non-breaking space: dates and phone numbers never break across lines."""
+
+
 def dato(value: dt.date | dt.datetime | str) -> str:
-    """Long Danish date: ``22. november 2026``."""
-    return format_date(_as_date(value), "d. MMMM y", locale=LOCALE)
+    """Long Danish date: ``22. november 2026`` (with non-breaking spaces)."""
+    return format_date(_as_date(value), "d. MMMM y", locale=LOCALE).replace(" ", NBSP)
+
+
+def datoer(values: Iterable[dt.date | dt.datetime | str]) -> str:
+    """Several dates joined the Danish way: ``5. og 6. oktober 2026``.
+
+    Days in the same month share the month's name, months in the same year share the year.
+    """
+    days = sorted({_as_date(v) if not isinstance(v, dt.datetime) else v.date() for v in values})
+    groups: list[list[dt.date]] = []
+    for day in days:
+        if groups and (groups[-1][0].year, groups[-1][0].month) == (day.year, day.month):
+            groups[-1].append(day)
+        else:
+            groups.append([day])
+    parts = []
+    for i, group in enumerate(groups):
+        same_year_next = i + 1 < len(groups) and groups[i + 1][0].year == group[0].year
+        pattern = "MMMM" if same_year_next else "MMMM y"
+        month = format_date(group[0], pattern, locale=LOCALE).replace(" ", NBSP)
+        numbers = [f"{d.day}." for d in group]
+        numbers[-1] = f"{numbers[-1]}{NBSP}{month}"
+        parts.extend(numbers)
+    return opremsning(parts)
+
+
+_BETWEEN_DIGITS = re.compile(r"(?<=[0-9+]) (?=[0-9])")
+
+
+def ubrudt(value: str) -> str:
+    """Non-breaking spaces between the digit groups of a number: ``+45 97 12 34 56``.
+
+    Words around the number (``(hverdage 9-12)``) may still wrap.
+    """
+    return _BETWEEN_DIGITS.sub(NBSP, value)
+
+
+_NUMBER_WORDS = ("nul", "en", "to", "tre", "fire", "fem", "seks", "syv", "otte", "ni", "ti",
+                 "elleve", "tolv")
+
+
+def talord(value: int) -> str:
+    """A small whole number in words as Danish prose writes it (``2`` -> ``to``), else digits."""
+    if isinstance(value, int) and 0 <= value < len(_NUMBER_WORDS):
+        return _NUMBER_WORDS[value]
+    return tal(value)
+
+
+def punktum(value: str) -> str:
+    """The text with a full stop at the end unless it already ends a sentence."""
+    text = value.rstrip()
+    return text if not text or text[-1] in ".!?:" else text + "."
 
 
 def dato_kort(value: dt.date | dt.datetime | str) -> str:
@@ -90,6 +146,7 @@ def stort(value: str) -> str:
 
 FILTERS: dict[str, Callable[..., Any]] = {
     "dato": dato,
+    "datoer": datoer,
     "dato_kort": dato_kort,
     "ugedag": ugedag,
     "tid": tid,
@@ -97,6 +154,9 @@ FILTERS: dict[str, Callable[..., Any]] = {
     "beloeb": beloeb,
     "opremsning": opremsning,
     "stort": stort,
+    "talord": talord,
+    "ubrudt": ubrudt,
+    "punktum": punktum,
 }
 """Every filter docgen adds, by name; both template kinds get exactly these."""
 

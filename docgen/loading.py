@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import re
 import types
 import typing
 from pathlib import Path
@@ -100,16 +102,65 @@ def _message(model: type[BaseModel], err: Any) -> str:
     return str(err["msg"])
 
 
+# Which ids name the items of which list: the case's own pseudonyms, never a name.
+_IDS = {"panel": re.compile(r"^P[0-9]{1,3}$"), "applicants": re.compile(r"^A[0-9]{2,3}$")}
+
+
+def label_path(path: tuple[str | int, ...], data: Any) -> str:
+    """Format ``path`` with each list item's id beside its index: ``panel[3] (P4).name``.
+
+    Ids (``A07``, ``P4``) are the case's pseudonyms, made to appear in file names and
+    the manifest; anything else an item holds is never shown.
+    """
+    out = ""
+    node = data
+    parent: str | int | None = None
+    for part in path:
+        if isinstance(part, int):
+            out += f"[{part}]"
+            node = node[part] if isinstance(node, list) and 0 <= part < len(node) else None
+            ident = node.get("id") if isinstance(node, dict) else None
+            pattern = _IDS.get(parent) if isinstance(parent, str) else None
+            if pattern and isinstance(ident, str) and pattern.match(ident.strip()):
+                out += f" ({ident.strip()})"
+        else:
+            out += f".{part}" if out else str(part)
+            node = node.get(part) if isinstance(node, dict) else None
+        parent = part
+    return out
+
+
+_PART = re.compile(r"\[(\d+)\]|\.?([^.\[]+)")
+
+
+def _with_ids(issue: Issue, data: Any) -> Issue:
+    """The reader's issue with list items named by id too (it knew only positions)."""
+    parts: list[str | int] = [
+        int(index) if index else key for index, key in _PART.findall(issue.field)
+    ]
+    labelled = label_path(tuple(parts), data)
+    if labelled == issue.field or format_path(tuple(parts)) != issue.field:
+        return issue
+    return dataclasses.replace(issue, field=labelled)
+
+
 def issues_from_validation(
-    model: type[BaseModel], errors: list[Any], source: SourceMap, filename: str
+    model: type[BaseModel],
+    errors: list[Any],
+    source: SourceMap,
+    filename: str,
+    data: Any = None,
 ) -> list[Issue]:
-    """Turn pydantic's errors (``exc.errors()``) into located issues, never echoing a value."""
+    """Turn pydantic's errors (``exc.errors()``) into located issues, never echoing a value.
+
+    With ``data`` (the loaded file), list items are named by their id as well.
+    """
     out = []
     for err in errors:
         loc = tuple(err["loc"])
         prefer_key = err["type"] == "extra_forbidden"
         line, col = source.locate(loc, prefer_key=prefer_key)
-        out.append(Issue(filename, line, col, format_path(loc), _message(model, err)))
+        out.append(Issue(filename, line, col, label_path(loc, data), _message(model, err)))
     return out
 
 
@@ -129,11 +180,12 @@ def load_model(
     if not isinstance(loaded.data, dict):
         issues.append(Issue(name, 1, 1, "", "the file must be a mapping of 'key: value' lines"))
         return None, loaded, sort_issues(issues)
+    issues = [_with_ids(i, loaded.data) for i in issues]
     try:
         result = model.model_validate(loaded.data)
     except ValidationError as e:
         errors = e.errors(include_input=False, include_url=False)
-        issues.extend(issues_from_validation(model, errors, loaded.source, name))
+        issues.extend(issues_from_validation(model, errors, loaded.source, name, loaded.data))
         return None, loaded, sort_issues(issues)
     if issues:
         return None, loaded, sort_issues(issues)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Literal
 
+import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from docgen.errors import ConfigError, Issue
@@ -51,6 +52,15 @@ class PdfSettings(_Model):
     enabled: bool = Field(False, description="Make PDFs in every build, as with --pdf.")
     timeout_seconds: float = Field(180, gt=0, description="Time limit per LibreOffice batch.")
     soffice: str | None = Field(None, description="Path to soffice when it is not on PATH.")
+
+
+class LetterSettings(_Model):
+    """How letters address the applicant."""
+
+    greeting: Literal["first-name", "full-name"] = Field(
+        "first-name",
+        description="'first-name' greets 'Kære Søren', 'full-name' greets 'Kære Søren Østergaard'.",
+    )
 
 
 class Scale(_Model):
@@ -170,6 +180,7 @@ class Settings(_Model):
     retention: RetentionSettings
     advisories: AdvisorySettings
     pdf: PdfSettings = PdfSettings()
+    letters: LetterSettings = LetterSettings()
     collect: CollectSettings = CollectSettings()
     scale: Scale
     recommendations: list[str] = Field(min_length=2)
@@ -201,14 +212,16 @@ def _load_raw(path: Path, name: str, issues: list[Issue]) -> tuple[dict[str, Any
     return loaded.data, loaded.source
 
 
-def load_settings(config: Path | None = None, templates: Path | None = None) -> Settings:
-    """Load the defaults, lay ``config`` over them and put ``templates`` first in line."""
+SHIPPED = ("defaults.yaml", "documents.yaml")
+
+
+def _layered(
+    config: Path | None,
+) -> tuple[dict[str, Any], list[tuple[str, SourceMap, dict[str, Any]]]]:
+    """The shipped files with ``config`` laid over them, as plain YAML data."""
     root = data_root()
     issues: list[Issue] = []
-    layers = [
-        (root / "configs" / "defaults.yaml", "configs/defaults.yaml"),
-        (root / "configs" / "documents.yaml", "configs/documents.yaml"),
-    ]
+    layers = [(root / "configs" / name, f"configs/{name}") for name in SHIPPED]
     if config is not None:
         layers.append((config, str(config)))
     merged: dict[str, Any] = {}
@@ -219,14 +232,49 @@ def load_settings(config: Path | None = None, templates: Path | None = None) -> 
         files.append((name, source, data))
     if issues:
         raise ConfigError("The configuration has problems.", sort_issues(issues))
-    dirs = [templates] if templates is not None else []
-    merged["template_dirs"] = [*dirs, root / "templates"]
+    return merged, files
+
+
+def _validated(merged: dict[str, Any], files: list[tuple[str, SourceMap, dict[str, Any]]],
+               template_dirs: list[Path]) -> Settings:
     try:
-        return Settings.model_validate(merged)
+        return Settings.model_validate({**merged, "template_dirs": template_dirs})
     except ValidationError as e:
         raise ConfigError(
             "The configuration has problems.", sort_issues(_locate(e, files))
         ) from None
+
+
+def load_settings(config: Path | None = None, templates: Path | None = None) -> Settings:
+    """Load the defaults, lay ``config`` over them and put ``templates`` first in line."""
+    merged, files = _layered(config)
+    dirs = [templates] if templates is not None else []
+    return _validated(merged, files, [*dirs, data_root() / "templates"])
+
+
+def config_text(config: Path | None = None, *, defaults: bool = False) -> str:
+    """The configuration as YAML, for ``docgen config show``.
+
+    With ``defaults``, the shipped files as they are, comments and all (a consultant's
+    starting point). Otherwise the effective settings: the defaults with ``config``
+    laid over them, checked first (a ConfigError lists every problem), in a form that
+    works as a ``--config`` file itself.
+    """
+    root = data_root()
+    if defaults:
+        parts = []
+        for name in SHIPPED:
+            text = (root / "configs" / name).read_text(encoding="utf-8")
+            parts.append(f"# ---- configs/{name} (shipped with docgen)\n{text.rstrip()}\n")
+        return "\n".join(parts)
+    merged, files = _layered(config)
+    settings = _validated(merged, files, [root / "templates"])
+    typed = settings.model_dump(mode="json", by_alias=True, exclude={"template_dirs"})
+    origin = f"the shipped defaults with {config} laid over them" if config else (
+        "the shipped defaults")
+    head = (f"# docgen's effective settings: {origin}.\n"
+            "# Keep only what you change in your own file and pass it with --config.\n")
+    return head + yaml.safe_dump(typed, allow_unicode=True, sort_keys=False, width=100)
 
 
 def _locate(

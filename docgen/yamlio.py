@@ -20,6 +20,7 @@ from yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from docgen.errors import Issue
+from docgen.yamlsyntax import explain
 
 MAX_BYTES = 1_000_000
 MAX_NODES = 50_000
@@ -190,13 +191,8 @@ def parse_yaml(text: str, name: str) -> tuple[Loaded | None, list[Issue]]:
             return None, walker.issues
         node = yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as e:
-        found = e.problem_mark or e.context_mark
-        at: tuple[int | None, int | None] = (
-            (found.line + 1, found.column + 1) if found is not None else (None, None)
-        )
-        problem = (e.problem or e.context or "invalid YAML").strip()
-        # PyYAML quotes found characters; that is syntax, not data, so it may stay.
-        return None, [*walker.issues, Issue(name, at[0], at[1], "", f"YAML syntax: {problem}")]
+        # Said in plain words at the line with the mistake (see docgen.yamlsyntax).
+        return None, [*walker.issues, explain(e, text, name)]
     except yaml.reader.ReaderError as e:
         offset = e.position
         where = (

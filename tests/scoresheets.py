@@ -71,7 +71,7 @@ def layout(path: Path) -> dict[str, dict[str, str]]:
 
 def fill(src: Path, dst: Path, member: str) -> Path:
     """Fill ``src`` (a built scoresheet) as ``member`` would and save it as ``dst``."""
-    wb = load_workbook(src)
+    wb = load_workbook(src, rich_text=True)  # as Excel keeps them: label and description runs
     for sheet, names in layout(src).items():
         ws = wb[sheet]
         applicant = ws[cells(names["docgen_applicant_id"])[0]].value

@@ -138,7 +138,7 @@ def test_posting_carries_the_case(tmp_path: Path) -> None:
     build(REGION, tmp_path / "out")
     text = docx_text(tmp_path / "out" / "stillingsopslag.docx")
     assert "Psykiatrien Vest & Midt" in text
-    assert "Mandag den 21. september 2026 kl. 12.00" in text
+    assert "Mandag den 21.\u00a0september\u00a02026 kl. 12.00" in text
     assert "{{" not in text
     assert "{%" not in text
     assert "None" not in text
@@ -179,7 +179,8 @@ def test_a_sparse_case_leaves_no_placeholders(tmp_path: Path) -> None:
     text = (MINIMAL.replace("    name: Åse Ærø", "    name: Åse Ærø\n    outcome: hired")
             + "  - id: A02\n    name: Bo Bæk\n    outcome: rejected\n"
             + "  - id: A03\n    name: Ea Øst\n    outcome: rejected\n    interviewed: yes\n"
-            + "decision:\n  reasons: [erfaring]\n  hired_profile: Erfaren.\n")
+            + "decision:\n  reasons: [erfaring]\n  shortlist_reasons: [ansøgning]\n"
+            + "  hired_profile: Erfaren.\n")
     result = build(write_case(tmp_path, text), tmp_path / "out")
     kinds = {d["kind"] for d in result.documents}
     assert kinds == {"posting", "scoresheet", "role-star", "readiness", "rejection-letter",

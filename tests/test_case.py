@@ -42,16 +42,17 @@ def test_values_keep_their_written_form(tmp_path: Path) -> None:
         ("  title: Peer-medarbejder", "  title: Peer-medarbejder\n  title: Peer",
          'case.yaml:20:3: position.title: duplicate key "title" (first at 19:3)'),
         ('    postal_code: "0700"', "    postal_code: 700",
-         "case.yaml:9:18: organisation.address.postal_code: has the wrong form; "
-         "see the field's description in `docgen schema`"),
+         "case.yaml:9:18: organisation.address.postal_code: must be a four-digit Danish "
+         "postal code, e.g. '7500' (or 'DK-7500')"),
         ("  - id: A01", "  - id: 1",
          "case.yaml:35:9: applicants[0].id: has the wrong form; write it like 'A07'"),
         ("  sector: region", "  sector: stat",
-         "case.yaml:6:11: organisation.sector: must be one of: 'region', 'kommune' or 'private'"),
+         "case.yaml:6:11: organisation.sector: must be one of: 'region', 'kommune', "
+         "'private' or 'ngo'"),
         ("  deadline: 2026-10-01", "  deadline: 1. oktober",
          "case.yaml:3:13: dates.deadline: must be a date written YYYY-MM-DD, e.g. 2026-11-22"),
         ("    lived_experience: yes", "    lived_experience: måske",
-         "case.yaml:33:23: panel[0].lived_experience: must be yes or no (true/false, ja/nej)"),
+         "case.yaml:33:23: panel[0] (P1).lived_experience: must be yes or no (true/false, ja/nej)"),
         ("  place: Huset\n", "",
          "case.yaml:19:3: position.place: is required"),
         ("  name: Testhuset & Co", "  name: &navn Testhuset",
@@ -59,7 +60,7 @@ def test_values_keep_their_written_form(tmp_path: Path) -> None:
         ("  place: Huset", "  place: !!str Huset",
          "case.yaml:26:10: tags (!!type) are not allowed; the schema decides types"),
         ("    name: Åse Ærø", '    name: "Åse\\x07"',
-         "case.yaml:36:11: applicants[0].name: control character U+0007 is not allowed"),
+         "case.yaml:36:11: applicants[0] (A01).name: control character U+0007 is not allowed"),
         ("    name: Åse Ærø", "    name: Åse\x0bÆrø",
          "case.yaml:36:14: control character U+000B is not allowed"),
         ("  - id: A01\n    name: Åse Ærø\n", "  - id: P1\n",
@@ -124,7 +125,8 @@ def test_cross_field_checks(tmp_path: Path) -> None:
     text += "  - id: A01\n    name: Bo\n"
     found = problems(tmp_path, text)
     assert "case.yaml:36:19: interview.slots[0].applicant: no applicant has id 'A09'" in found
-    assert "case.yaml:40:9: applicants[1].id: id 'A01' is already used by applicants[0]" in found
+    assert ("case.yaml:40:9: applicants[1] (A01).id: id 'A01' is already used by "
+            "applicants[0]") in found
 
 
 def test_retention_over_36_months_is_an_error(tmp_path: Path) -> None:
@@ -138,11 +140,18 @@ def test_retention_over_36_months_is_an_error(tmp_path: Path) -> None:
 def test_public_employer_needs_main_reasons(tmp_path: Path) -> None:
     text = MINIMAL.replace("    name: Åse Ærø", "    name: Åse Ærø\n    outcome: rejected")
     found = problems(tmp_path, text)
-    assert any("decision.reasons: a public employer must give the main reasons" in f
-               for f in found)
-    private = text.replace("  sector: region", "  sector: private")
-    checked = validate(write_case(tmp_path, private, "p.yaml"))
-    assert [a.code for a, _ in checked.advisories] == ["rejected-before-hire"]
+    # Åse was not interviewed: her letter needs the shortlisting reasons, not the interview's.
+    assert [f for f in found if "main reasons" in f] == [
+        "case.yaml:1:1: decision.shortlist_reasons: a public employer must give the main "
+        "reasons (hovedmomenter) in the letters to applicants who were not interviewed "
+        "(forvaltningsloven § 22); list what decided who was invited here"
+    ]
+    for sector in ("private", "ngo"):
+        other = text.replace("  sector: region", f"  sector: {sector}")
+        checked = validate(write_case(tmp_path, other, f"{sector}.yaml"))
+        assert [a.code for a, _ in checked.advisories] == [
+            "rejected-before-hire", "letter-unreachable"
+        ]
 
 
 def test_advisories_and_strict(tmp_path: Path) -> None:

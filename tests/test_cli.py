@@ -26,7 +26,8 @@ def test_help_lists_commands_with_an_example(cli) -> None:
     assert result.exit_code == 0
     for command in ("build", "validate"):
         assert command in result.output
-    assert "Example:" in result.output
+    assert "  docgen init case.yaml\n" in result.output
+    assert "  docgen init --example example.yaml\n" in result.output
     sub = cli("build", "--help")
     assert sub.exit_code == 0
     assert "docgen build case.yaml -o out/case" in sub.output

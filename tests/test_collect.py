@@ -3,6 +3,7 @@ panel would, collect, and check every figure against the calculation written out
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 import shutil
@@ -17,7 +18,7 @@ from click.testing import Result
 from openpyxl import load_workbook
 
 import docgen
-from docgen.errors import ReadError
+from docgen.errors import OutputError, ReadError, RetentionError
 from docgen.scoring.recipe import KIND
 from tests.helpers import require_soffice, tree_state
 from tests.scoresheets import (
@@ -130,7 +131,8 @@ def _sheet_rows(path: Path, sheet: str) -> list[list[Any]]:
 
 def test_the_summary_workbook_shows_the_figures(out: Path, returned: dict[str, Path]) -> None:
     result = docgen.collect(REGION, list(returned.values()), out)
-    assert result.path == (out / "scoreark_oversigt.xlsx").resolve()
+    assert result.path == (out / "scoreark_oversigt.xlsx").absolute()
+    assert result.changes.new == ["scoreark_oversigt.xlsx"]
     wb = load_workbook(result.path)
     assert wb.sheetnames[:7] == ["Oversigt", *APPLICANTS]
     text = "\n".join(str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True)
@@ -179,7 +181,8 @@ def test_the_summary_is_listed_in_the_manifest_and_a_rebuild_keeps_it(
     docgen.collect(REGION, list(returned.values()), out)
     summary = out / "scoreark_oversigt.xlsx"
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    entry = next(d for d in manifest["documents"] if d["kind"] == KIND)
+    assert not [d for d in manifest["documents"] if d["kind"] == KIND]  # not the build's
+    entry = next(d for d in manifest["added"] if d["kind"] == KIND)
     assert entry["path"] == "scoreark_oversigt.xlsx"
     assert entry["sha256"] == hashlib.sha256(summary.read_bytes()).hexdigest()
     assert entry["recipient"] is None
@@ -188,7 +191,7 @@ def test_the_summary_is_listed_in_the_manifest_and_a_rebuild_keeps_it(
     docgen.build(REGION, out)
     assert summary.read_bytes() == before
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    assert [d["path"] for d in manifest["documents"] if d["kind"] == KIND] == [entry["path"]]
+    assert [d for d in manifest["added"] if d["kind"] == KIND] == [entry]
 
 
 def test_collecting_again_replaces_the_summary_byte_for_byte(
@@ -199,6 +202,39 @@ def test_collecting_again_replaces_the_summary_byte_for_byte(
     first = (out / "scoreark_oversigt.xlsx").read_bytes()
     docgen.collect(REGION, list(reversed(files)), out)
     assert (out / "scoreark_oversigt.xlsx").read_bytes() == first
+
+
+def test_an_expired_case_is_refused_like_a_build(out: Path, returned: dict[str, Path]) -> None:
+    before = tree_state(out)
+    with pytest.raises(RetentionError, match="ended on 2027-04-20"):
+        docgen.collect(REGION, list(returned.values()), out, today=dt.date(2027, 4, 20))
+    assert tree_state(out) == before
+
+
+def test_a_folder_without_this_cases_build_is_refused(returned: dict[str, Path],
+                                                       tmp_path: Path) -> None:
+    empty = tmp_path / "elsewhere"
+    empty.mkdir()
+    with pytest.raises(OutputError, match="holds no docgen build"):
+        docgen.collect(REGION, list(returned.values()), empty)
+    assert list(empty.iterdir()) == []
+
+
+def test_a_summary_the_panel_edited_is_kept_unless_forced(
+    out: Path, returned: dict[str, Path]
+) -> None:
+    files = list(returned.values())
+    docgen.collect(REGION, files, out)
+    summary = out / "scoreark_oversigt.xlsx"
+    summary.write_bytes(summary.read_bytes() + b"consensus typed in")
+    before = tree_state(out)
+    with pytest.raises(OutputError, match="scoreark_oversigt.xlsx: was changed after docgen"):
+        docgen.collect(REGION, files, out)
+    assert tree_state(out) == before
+    result = docgen.collect(REGION, files, out, force=True)
+    assert result.changes.backup is not None
+    assert (out / result.changes.backup / "scoreark_oversigt.xlsx").read_bytes() == (
+        before["scoreark_oversigt.xlsx"])
 
 
 def test_returned_files_are_never_modified(out: Path, returned: dict[str, Path]) -> None:
@@ -217,7 +253,7 @@ def test_cli_prints_the_ranking_with_ids_and_names_only_when_asked(
     result = cli("collect", REGION, folder, "-o", out)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    table = [ln.split() for ln in lines if re.match(r"^=?\d", ln)]
+    table = [ln.split() for ln in lines if re.match(r"^=?\d+ +A\d", ln)]
     assert [row[:2] for row in table] == [["1", "A25"], ["2", "A07"], ["=3", "A03"],
                                           ["=3", "A18"], ["5", "A12"], ["6", "A31"]]
     assert table[0][2] == "46.75"
@@ -225,9 +261,41 @@ def test_cli_prints_the_ranking_with_ids_and_names_only_when_asked(
     assert "flags: 1 criteria with a spread of 2 or more, 1 criteria not rated" in result.output
     assert "Julie" not in result.output
     assert "Ærø" not in result.output
+    assert "1 new, 0 changed, 0 unchanged, 0 removed" in result.output
+    assert f"summary written to {(out / 'scoreark_oversigt.xlsx').absolute()}" in result.output
     named = cli("collect", REGION, folder, "-o", out, "--names")
     assert named.exit_code == 0, named.output
     assert "Jens Ærø Hansen" in named.output
+    assert "0 new, 0 changed, 1 unchanged, 0 removed" in named.output
+    quiet = cli("-q", "collect", REGION, folder, "-o", out)
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.output == ""
+
+
+def test_cli_dry_run_checks_and_ranks_but_writes_nothing(
+    cli: Callable[..., Result], out: Path, returned: dict[str, Path]
+) -> None:
+    before = tree_state(out)
+    folder = next(iter(returned.values())).parent
+    result = cli("collect", REGION, folder, "-o", out, "--dry-run")
+    assert result.exit_code == 0, result.output
+    assert re.search(r"^1 +A25", result.output, flags=re.MULTILINE)
+    assert "dry run, nothing written" in result.output
+    assert "would write    scoreark_oversigt.xlsx" in result.output
+    assert "summary written" not in result.output
+    assert tree_state(out) == before
+
+
+def test_cli_collects_into_the_cases_own_folder_by_default(
+    cli: Callable[..., Result], built: Path, returned: dict[str, Path], tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(built, tmp_path / "out" / "RMV-2026-0417")
+    folder = next(iter(returned.values())).parent
+    result = cli("collect", REGION, folder)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "out" / "RMV-2026-0417" / "scoreark_oversigt.xlsx").is_file()
 
 
 # --------------------------------------------------------------------------- the PDF

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from openpyxl.cell.rich_text import CellRichText
 
 import docgen
 from docgen.errors import ReadError
@@ -83,7 +84,7 @@ def problems_of(files: list[Path], out: Path, **kwargs: object) -> list[str]:
 
 
 def edit(path: Path, sheet: str, change: Callable[..., None]) -> None:
-    wb = load_workbook(path)
+    wb = load_workbook(path, rich_text=True)
     change(wb[sheet])
     wb.save(path)
 
@@ -100,23 +101,23 @@ def _one(lines: list[str], pattern: str) -> str:
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        ("fire", r"^.*\.xlsx!A07!D10: text; expected a whole number from 1 to 5, or blank$"),
-        ("7,5", r"!A07!D10: a decimal number typed as text; scores are whole numbers"),
-        (7.5, r"!A07!D10: a decimal number; scores are whole numbers"),
-        ("=2+2", r"!A07!D10: a formula; type the score itself"),
-        (9, r"!A07!D10: 9 is outside the scale 1–5; expected a whole number from 1 to 5"),
-        (0, r"!A07!D10: 0 is outside the scale 1–5"),
-        (True, r"!A07!D10: TRUE/FALSE; expected"),
-        ("4", r"!A07!D10: a number stored as text; retype it as a number"),
+        ("fire", r"^.*\.xlsx!A07!D11: text; expected a whole number from 1 to 5, or blank$"),
+        ("7,5", r"!A07!D11: a decimal number typed as text; scores are whole numbers"),
+        (7.5, r"!A07!D11: a decimal number; scores are whole numbers"),
+        ("=2+2", r"!A07!D11: a formula; type the score itself"),
+        (9, r"!A07!D11: 9 is outside the scale 1–5; expected a whole number from 1 to 5"),
+        (0, r"!A07!D11: 0 is outside the scale 1–5"),
+        (True, r"!A07!D11: TRUE/FALSE; expected"),
+        ("4", r"!A07!D11: a number stored as text; retype it as a number"),
     ],
 )
 def test_a_bad_score_is_named_by_file_sheet_and_cell(
     files: dict[str, Path], out: Path, value: object, message: str
 ) -> None:
     def put(ws: object) -> None:
-        ws["D10"] = value  # type: ignore[index]
+        ws["D11"] = value  # type: ignore[index]
         if value == "4":
-            ws["D10"].data_type = "s"  # type: ignore[index]
+            ws["D11"].data_type = "s"  # type: ignore[index]
 
     edit(files["P2"], "A07", put)
     lines = problems_of(list(files.values()), out)
@@ -128,23 +129,23 @@ def test_a_bad_score_is_named_by_file_sheet_and_cell(
 def test_a_date_in_a_score_cell_is_an_error(files: dict[str, Path], out: Path) -> None:
     import datetime as dt
 
-    edit(files["P1"], "A12", lambda ws: ws.__setitem__("D12", dt.date(2026, 10, 5)))
-    _one(problems_of(list(files.values()), out), r"!A12!D12: a date or time; expected")
+    edit(files["P1"], "A12", lambda ws: ws.__setitem__("D13", dt.date(2026, 10, 5)))
+    _one(problems_of(list(files.values()), out), r"!A12!D13: a date or time; expected")
 
 
 def test_a_recommendation_must_be_one_of_the_labels(files: dict[str, Path], out: Path) -> None:
-    edit(files["P3"], "A18", lambda ws: ws.__setitem__("C25", "Måske"))
+    edit(files["P3"], "A18", lambda ws: ws.__setitem__("C26", "Måske"))
     _one(problems_of(list(files.values()), out),
-         r"!A18!C25: not one of the recommendations \(Klart nej, Nej, Ja, Klart ja, "
+         r"!A18!C26: not one of the recommendations \(Klart nej, Nej, Ja, Klart ja, "
          r"Ingen vurdering\) or blank$")
 
 
 def test_every_problem_is_reported_at_once(files: dict[str, Path], out: Path) -> None:
-    edit(files["P1"], "A03", lambda ws: ws.__setitem__("D11", "7,5"))
-    edit(files["P4"], "A31", lambda ws: ws.__setitem__("D20", 6))
+    edit(files["P1"], "A03", lambda ws: ws.__setitem__("D12", "7,5"))
+    edit(files["P4"], "A31", lambda ws: ws.__setitem__("D21", 6))
     lines = problems_of(list(files.values()), out)
-    _one(lines, r"!A03!D11: a decimal number typed as text")
-    _one(lines, r"!A31!D20: 6 is outside the scale")
+    _one(lines, r"!A03!D12: a decimal number typed as text")
+    _one(lines, r"!A31!D21: 6 is outside the scale")
     assert lines[-2] == "2 problems found; no summary was written."
 
 
@@ -154,11 +155,11 @@ def test_every_problem_is_reported_at_once(files: dict[str, Path], out: Path) ->
 def test_sorted_rows_are_named(files: dict[str, Path], out: Path) -> None:
     def swap(ws: object) -> None:
         for col in "ABCDEF":
-            a, b = ws[f"{col}10"], ws[f"{col}11"]  # type: ignore[index]
+            a, b = ws[f"{col}11"], ws[f"{col}12"]  # type: ignore[index]
             a.value, b.value = b.value, a.value
 
     edit(files["P1"], "A07", swap)
-    line = _one(problems_of(list(files.values()), out), r"!A07!F10:F20: ")
+    line = _one(problems_of(list(files.values()), out), r"!A07!F11:F21: ")
     assert line.endswith("the criteria rows were sorted or moved; undo it (Ctrl+Z) or copy "
                          "the scores into a fresh copy of the scoresheet")
 
@@ -166,19 +167,21 @@ def test_sorted_rows_are_named(files: dict[str, Path], out: Path) -> None:
 def test_an_inserted_column_is_named(files: dict[str, Path], out: Path) -> None:
     edit(files["P2"], "A03", lambda ws: ws.insert_cols(3))
     _one(problems_of(list(files.values()), out),
-         r"!A03!F10:F20: a column was inserted or deleted, so the scores are no longer where")
+         r"!A03!F11:F21: a column was inserted or deleted, so the scores are no longer where")
 
 
 def test_an_inserted_row_is_named(files: dict[str, Path], out: Path) -> None:
-    edit(files["P2"], "A03", lambda ws: ws.insert_rows(12))
+    edit(files["P2"], "A03", lambda ws: ws.insert_rows(13))
     _one(problems_of(list(files.values()), out),
-         r"!A03!F10:F20: a row was inserted or deleted above or among the criteria")
+         r"!A03!F11:F21: a row was inserted or deleted above or among the criteria")
 
 
 def test_a_renamed_criterion_is_named(files: dict[str, Path], out: Path) -> None:
-    edit(files["P3"], "A25", lambda ws: ws.__setitem__("B12", "Noget helt andet"))
-    _one(problems_of(list(files.values()), out),
-         r"!A25!B12: criterion 'dialogue' was renamed \(its label was edited\); restore it$")
+    edit(files["P3"], "A25", lambda ws: ws.__setitem__("B13", "Noget helt andet"))
+    lines = problems_of(list(files.values()), out)
+    _one(lines, r"!A25!B13: criterion 'dialogue' was renamed \(its label was edited\); restore it$")
+    # The other labels, each with its description under it in the same cell, still read.
+    assert len([ln for ln in lines if "was renamed" in ln]) == 1, lines
 
 
 def test_a_renamed_sheet_is_named(files: dict[str, Path], out: Path) -> None:
@@ -190,8 +193,10 @@ def test_a_renamed_sheet_is_named(files: dict[str, Path], out: Path) -> None:
 def test_an_edited_locked_cell_elsewhere_is_a_changed_layout(files: dict[str, Path],
                                                              out: Path) -> None:
     edit(files["P1"], "Vejledning", lambda ws: ws.__setitem__("B1", "Mit eget ark"))
-    line = _one(problems_of(list(files.values()), out), r"the layout was changed")
+    lines = problems_of(list(files.values()), out)
+    line = _one(lines, r"the layout was changed")
     assert line.startswith(f"{files['P1']}: ")
+    assert not [ln for ln in lines if "was renamed" in ln], lines
 
 
 # ------------------------------------------------------------------ whose and how many
@@ -234,11 +239,11 @@ def test_an_unfilled_scoresheet_is_not_filled_in(files: dict[str, Path], out: Pa
 
 def test_partial_summarises_the_rest_and_shows_the_gaps(files: dict[str, Path],
                                                         out: Path) -> None:
-    edit(files["P2"], "A07", lambda ws: ws.__setitem__("D10", "7,5"))
+    edit(files["P2"], "A07", lambda ws: ws.__setitem__("D11", "7,5"))
     result = docgen.collect(REGION, list(files.values()), out, partial=True)
     assert result.missing == ["P2"]
     assert [str(p) for p in result.problems][0].endswith(
-        "!A07!D10: a decimal number typed as text; scores are whole numbers "
+        "!A07!D11: a decimal number typed as text; scores are whole numbers "
         "(a whole number from 1 to 5, or blank)")
     assert [m.id for m in result.panel.members if m.returned] == ["P1", "P3", "P4"]
     wb = load_workbook(result.path)
@@ -374,10 +379,10 @@ def test_an_unknown_template_version_is_named(files: dict[str, Path], out: Path,
 def test_a_cli_run_with_a_bad_file_exits_1_and_prints_every_problem(
     cli: Callable[..., object], files: dict[str, Path], out: Path
 ) -> None:
-    edit(files["P2"], "A07", lambda ws: ws.__setitem__("D10", "7,5"))
+    edit(files["P2"], "A07", lambda ws: ws.__setitem__("D11", "7,5"))
     result = cli("collect", REGION, *files.values(), "-o", out)
     assert result.exit_code == 1  # type: ignore[attr-defined]
-    assert "!A07!D10: a decimal number typed as text" in result.output  # type: ignore[attr-defined]
+    assert "!A07!D11: a decimal number typed as text" in result.output  # type: ignore[attr-defined]
     assert "no summary was written" in result.output  # type: ignore[attr-defined]
     partial = cli("collect", REGION, *files.values(), "-o", out, "--partial")
     assert partial.exit_code == 0  # type: ignore[attr-defined]
@@ -386,8 +391,12 @@ def test_a_cli_run_with_a_bad_file_exits_1_and_prints_every_problem(
 
 def test_fill_helper_really_fills(pristine: dict[str, Path]) -> None:
     # The fixtures above are only meaningful if the helper writes what it claims.
-    wb = load_workbook(pristine["P1"])
-    assert wb["A07"]["D10"].value == 2
+    wb = load_workbook(pristine["P1"], rich_text=True)
+    assert wb["A07"]["D11"].value == 2
+    # ... and keeps the criteria cells as Excel does: the label and its description as runs.
+    label = wb["A07"]["B11"].value
+    assert isinstance(label, CellRichText)
+    assert len(label) == 2
 
 
 def test_one_wide_sheet_cannot_make_every_sheet_read_wide(files: dict[str, Path],

@@ -187,15 +187,18 @@ def test_scoresheet_pages_hold_the_form(region_pdf) -> None:
     out, _ = region_pdf
     with pdfplumber.open(out / "scoreark/P1_hanne-kirkegaard.pdf") as pdf:
         pages = [p.extract_text() or "" for p in pdf.pages]
-    # A front page, then two pages per interviewed applicant (6 of them).
-    assert len(pages) == 13
+    # A front page with the schedule, then one page per interviewed applicant (6 of them),
+    # each with every criterion's description under its label.
+    assert len(pages) == 7
     assert "Skriv ikke diagnoser" in pages[0]
     assert "Samtalen varer højst 45 minutter" in pages[0]
+    assert "Tidsplan for samtalerne" in pages[0]
     for i, applicant in enumerate(["A03", "A07", "A12", "A18", "A25", "A31"]):
-        first, second = pages[1 + 2 * i], pages[2 + 2 * i]
-        assert applicant in first
-        assert "Distance til og refleksion" in first
-        assert "Samlet indstilling" in second
+        page = pages[1 + i]
+        assert f"{applicant} · " in page
+        assert "Distance til og refleksion" in page
+        assert "Kan se sine svære perioder i perspektiv" in page
+        assert "Samlet indstilling" in page
 
 
 def test_role_star_and_readiness_pages(region_pdf) -> None:
@@ -208,8 +211,9 @@ def test_role_star_and_readiness_pages(region_pdf) -> None:
     with pdfplumber.open(out / "parathed.pdf") as pdf:
         ready = [p.extract_text() or "" for p in pdf.pages]
     assert len(ready) == 2
-    assert "Samlet point" in ready[0]
-    assert "Samlet point 13 af 30 mulige" in ready[0]  # recalculated from six answers
+    # Six of ten questions are answered: the sum is provisional and says so.
+    assert "Foreløbigt point 13 kun 6 af 10 spørgsmål besvaret" in ready[0]
+    assert "Samlet point" not in ready[0]
 
 
 def test_pdf_rebuild_is_byte_identical(tmp_path: Path) -> None:

@@ -31,7 +31,7 @@ def test_organisation_criteria_replace_the_defaults_and_the_rest_falls_back(
     assert [c.id for c in settings.criteria] == ["tillid"]
     assert settings.retention.default_months == 12
     assert settings.retention.max_months == 36  # not in the file: the default stays
-    assert settings.scale.labels[0] == "Ikke vist"
+    assert settings.scale.labels[0] == "Meget svagt"
     build(FJORDBY, tmp_path / "out", config=config)
     sheet = xlsx_text(tmp_path / "out" / "scoreark" / "P1_kristian-ravn-soegaard.xlsx")
     assert "Skaber tillid hos borgerne" in sheet

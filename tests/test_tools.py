@@ -16,7 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel, Field, TypeAdapter
 
-from docgen.case import model as case_module
+from docgen.case import values as case_values
 from docgen.case.model import Case, Position
 from docgen.case.schema import (
     FLOAT_PATTERN,
@@ -53,9 +53,9 @@ def _run(command: Any, *args: str | Path) -> Any:
     return CliRunner().invoke(command, [str(a) for a in args], catch_exceptions=False)
 
 
-def _validator() -> jsonschema.Draft202012Validator:
-    return jsonschema.Draft202012Validator(
-        case_schema(), format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER
+def _validator() -> jsonschema.Draft7Validator:
+    return jsonschema.Draft7Validator(
+        case_schema(), format_checker=jsonschema.Draft7Validator.FORMAT_CHECKER
     )
 
 
@@ -94,7 +94,10 @@ def test_init_writes_a_starter_that_validates(tmp_path: Path) -> None:
     schema_file = target.parent / SCHEMA_FILENAME
     assert json.loads(schema_file.read_text(encoding="utf-8")) == case_schema()
     checked = validate(target)  # the real loader and every cross-check
-    assert checked.advisories == []
+    # Only advice: the starter's examples that must be replaced before a real build.
+    assert {advisory.code for advisory, _ in checked.advisories} == {"starter-example"}
+    fields = {advisory.field for advisory, _ in checked.advisories}
+    assert {"organisation.name", "organisation.contact.email", "applicants[0].name"} <= fields
     loaded, issues = load_yaml(target)
     assert issues == []
     assert loaded is not None
@@ -158,14 +161,20 @@ def test_starter_explains_fields_in_danish() -> None:
 # --- docgen schema -------------------------------------------------------------------
 
 
-def test_schema_is_a_valid_2020_12_schema() -> None:
+def test_schema_is_a_valid_draft_07_schema() -> None:
     body = case_schema()
-    jsonschema.Draft202012Validator.check_schema(body)
-    assert body["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft7Validator.check_schema(body)
+    assert body["$schema"] == "http://json-schema.org/draft-07/schema#"
+    text = json.dumps(body)
+    # Keywords of later drafts that a draft-07 reader (the YAML language server) ignores.
+    for later in ("$defs", "prefixItems", "unevaluated", "dependentRequired", "$dynamicRef"):
+        assert later not in text, later
     assert body["title"] == "docgen case file"
     assert body["additionalProperties"] is False
-    for name, definition in body["$defs"].items():
-        assert definition.get("additionalProperties") is False, name
+    for name, definition in body["definitions"].items():
+        # An address may also be one line of text: the object branch forbids other keys.
+        objects = definition.get("anyOf", [definition])[0]
+        assert objects.get("additionalProperties") is False, name
         assert definition.get("description"), name
 
 
@@ -269,14 +278,14 @@ def test_float_pattern_only_admits_what_pydantic_parses(text: str) -> None:
 def test_yes_no_pattern_matches_the_validator(word: str, rnd: Any) -> None:
     mixed = "".join(c.upper() if rnd.random() < 0.5 else c for c in word)
     assert re.match(YES_NO_PATTERN, mixed)
-    assert isinstance(case_module._yes_no(mixed), bool)
+    assert isinstance(case_values._yes_no(mixed), bool)
 
 
 def test_schema_shapes_of_dates_yes_no_and_numbers() -> None:
-    defs = case_schema()["$defs"]
+    defs = case_schema()["definitions"]
     start = defs["Position"]["properties"]["start"]["anyOf"][0]
     assert start == {"type": "string", "format": "date",
-                     "pattern": case_module._ISO_DATE.pattern}
+                     "pattern": case_values._ISO_DATE.pattern}
     slot = defs["Slot"]["properties"]["start"]
     assert slot["type"] == "string"
     assert "format" not in slot
@@ -305,7 +314,9 @@ def test_every_model_field_is_in_the_schema() -> None:
 def _resolve(root: dict[str, Any], node: dict[str, Any]) -> dict[str, Any]:
     for choice in node.get("anyOf", [node]):
         if "$ref" in choice:
-            return typing.cast(dict[str, Any], root["$defs"][choice["$ref"].split("/")[-1]])
+            # A definition may itself offer choices (an address object or one line).
+            found = typing.cast(dict[str, Any], root["definitions"][choice["$ref"].split("/")[-1]])
+            return _resolve(root, found)
         if "properties" in choice or "items" in choice:
             return typing.cast(dict[str, Any], choice)
     return node

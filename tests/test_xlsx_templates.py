@@ -244,11 +244,11 @@ def validation_for(ws: Worksheet, cell: str) -> Any:
     return found[0]
 
 
-def assert_print_ready(ws: Worksheet, *, landscape: bool) -> None:
+def assert_print_ready(ws: Worksheet, *, landscape: bool, one_page: bool = False) -> None:
     assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
     assert ws.page_setup.orientation == ("landscape" if landscape else "portrait")
     assert ws.sheet_properties.pageSetUpPr.fitToPage
-    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 0)
+    assert (ws.page_setup.fitToWidth, ws.page_setup.fitToHeight) == (1, 1 if one_page else 0)
     assert "&P" in ws.oddFooter.right.text
     assert ws.protection.sheet
     assert not ws.protection.password
@@ -278,7 +278,12 @@ def test_scoresheet_has_one_sheet_per_applicant_with_exact_ranges(
         assert rows_of(meta[f"name:{title}:docgen_notes"]) == (first, last)
         ids = [ws[f"F{r}"].value for r in range(first, last + 1)]
         assert ids == [c["id"] for c in ctx["criteria"]]
-        assert [ws[f"B{r}"].value for r in range(first, last + 1)] == labels
+        # Each criterion's description is printed under its label (a bold run, then a
+        # small one).
+        assert [ws[f"B{r}"].value for r in range(first, last + 1)] == [
+            f"{c['label']}\n{c['description']}" for c in ctx["criteria"]
+        ]
+        assert labels
         assert ws[f"C{first}"].value.startswith("• ")
         id_cell = meta[f"name:{title}:docgen_applicant_id"].rpartition("!")[2].replace("$", "")
         assert ws[id_cell].value == title
@@ -287,6 +292,12 @@ def test_scoresheet_has_one_sheet_per_applicant_with_exact_ranges(
         assert str(score.sqref) == f"D{first}:D{last}"
         assert (score.type, score.formula1) == ("list", '"1,2,3,4,5"')
         assert score.showErrorMessage
+        # The input message names every step and says what a blank means.
+        assert score.showInputMessage
+        assert score.prompt.splitlines() == [
+            *(f"{st['value']} = {st['label']}" for st in ctx["scale"]["steps"]),
+            "Tomt = ikke vurderet (ikke belyst)",
+        ]
         advice_cell = meta[f"name:{title}:docgen_recommendation"].rpartition("!")[2]
         advice = validation_for(ws, advice_cell.replace("$", ""))
         assert advice.formula1 == '"Klart nej,Nej,Ja,Klart ja,Ingen vurdering"'
@@ -303,8 +314,9 @@ def test_scoresheet_has_one_sheet_per_applicant_with_exact_ranges(
             f'=IF(COUNT(D{first}:D{last})=0,"",AVERAGE(D{first}:D{last}))',
         ]
         assert ws.print_title_rows == f"${first - 1}:${first - 1}"
-        assert ws[f"B{first - 1}"].value == "Kriterium"
-        assert_print_ready(ws, landscape=True)
+        assert ws[f"B{first - 1}"].value == "Kriterium – det ser du efter"
+        # One A4 page per applicant, portrait.
+        assert_print_ready(ws, landscape=False, one_page=True)
     assert_print_ready(wb["Vejledning"], landscape=False)
     assert not [s for s in strings(wb) if "{{" in s or "{%" in s]
 
@@ -324,7 +336,9 @@ def test_scoresheet_front_sheet_carries_the_interview_facts() -> None:
     schedule = [r for r in wb["Vejledning"].iter_rows(values_only=True)
                 if isinstance(r[3], str) and r[3].startswith("kl. ")]
     assert [r[2] for r in schedule] == [a["label"] for a in ctx["sheet_applicants"]]
-    assert schedule[0][1:] == ("Mandag 23.11.2026", "A01 · Søren Østergaard", "kl. 09.00–09.45")
+    # Dates as on the applicant sheets: "Mandag 23. november 2026" (non-breaking spaces).
+    assert schedule[0][1:] == ("Mandag 23.\u00a0november\u00a02026", "A01 · Søren Østergaard",
+                               "kl. 09.00–09.45")
     assert "pseudonymiseret" not in text
     assert "Psykiatrisk Center Nord && Vest" in wb["A01"].oddFooter.left.text
     assert "diagnoser" in "\n".join(strings(wb["A01"]))
@@ -345,7 +359,9 @@ def test_pseudonymised_scoresheet_shows_no_names() -> None:
     ctx = scoresheet_context(11, 6, pseudonymised=True)
     _, wb = render("scoreark.xlsx", ctx)
     text = "\n".join(strings(wb))
-    assert "pseudonymiseret" in text
+    assert "Ansøgerne står kun med et nummer i dit ark" in text
+    assert "sletter du din egen kopi" in text
+    assert "Forsøg ikke" not in text
     for name in APPLICANTS:
         assert name not in text
     assert wb["A03"]["C4"].value == "A03"
@@ -418,7 +434,10 @@ def test_readiness_scores_band_and_motivation() -> None:
     assert ws[f"E{last}"].value.startswith(f"=IF(ISNUMBER(D{last}),IFERROR(INDEX(")
     total = last + 1
     assert ws[f"F{total}"].value == f'=IF(COUNT(D{first}:D{last})=0,"",SUM(F{first}:F{last}))'
-    assert ws[f"G{total}"].value == "af 30 mulige"
+    assert ws[f"G{total}"].value == (
+        f'=IF(COUNT(D{first}:D{last})<ROWS(D{first}:D{last}),"kun "&COUNT(D{first}:D{last})'
+        f'&" af "&ROWS(D{first}:D{last})&" spørgsmål besvaret","af "&$H${total}&" mulige")')
+    assert ws[f"H{total}"].value == 30
     band_first = next(r for r in range(scale_first, 80) if ws[f"B{r}"].value == "0–14")
     band = f"$H${band_first}:$H${band_first + 2}"
     assert ws[f"D{total + 2}"].value == (
@@ -466,6 +485,7 @@ def printed(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     results = {
         "scores": fill_workbook(TEMPLATES / "scoreark.xlsx", scoresheet_context(3, 1), ENV),
         "scores15": fill_workbook(TEMPLATES / "scoreark.xlsx", scoresheet_context(15, 2), ENV),
+        "scores40": fill_workbook(TEMPLATES / "scoreark.xlsx", scoresheet_context(11, 40), ENV),
         "star": fill_workbook(TEMPLATES / "rollestjerne.xlsx", role_star_context(), ENV),
         "ready": fill_workbook(TEMPLATES / "parathed.xlsx",
                                readiness_context([3, 2, 3, 1, 2, 3, 2, 3, 2, 3]), ENV),
@@ -476,7 +496,7 @@ def printed(soffice: str, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
     for name, result in results.items():
         wb = load_workbook(BytesIO(result.data))
         if name == "scores":
-            wb["A01"]["D10"], wb["A01"]["D11"] = 4, 5
+            wb["A01"]["D11"], wb["A01"]["D12"] = 4, 5
         path = out / f"{name}.xlsx"
         wb.save(path)
         files.append(path)
@@ -498,14 +518,25 @@ def test_scoresheet_totals_after_recalculation(printed: dict[str, Any]) -> None:
 
 @pytest.mark.libreoffice
 def test_printed_pages_fit_the_width_and_carry_everything(printed: dict[str, Any]) -> None:
-    expected = {"scores": 2, "star": 3, "ready": 2}
+    # A scoresheet is a front page and then exactly one page per applicant, even with
+    # 15 criteria; the schedule of 40 interviews continues on a second front page.
+    expected = {"scores": 2, "scores15": 3, "star": 3, "ready": 2}
     for name, count in expected.items():
         assert len(printed[name]) == count, name
+    front = [t for _, _, t in printed["scores40"] if "Vejledning" in t.splitlines()[-1]]
+    sheets = [t for _, _, t in printed["scores40"] if "Vejledning" not in t.splitlines()[-1]]
+    assert len(front) > 1
+    assert len(sheets) == 40
     for name, pages in printed.items():
-        front = name in ("scores", "scores15", "star")
+        scores = name.startswith("scores")
         for n, (width, height, text) in enumerate(pages):
-            assert (width < height) == (front and n == 0), (name, n)
+            assert (width < height) == (scores or (name == "star" and n == 0)), (name, n)
             assert re.search(r"Side \d+ af \d+", text), (name, n)
+    for n, text in enumerate(sheets):
+        assert f"A{n + 1:02d} · " in text
+    # The schedule's header row is repeated where the table continues.
+    for text in front[1:]:
+        assert text.splitlines()[0].startswith("Dato Ansøger Tidspunkt")
     text15 = "\n".join(t for _, _, t in printed["scores15"])
     for criterion in CRITERIA:
         assert criterion["label"].split()[0] in text15
@@ -519,7 +550,10 @@ def test_readiness_total_and_band_after_recalculation(printed: dict[str, Any]) -
     assert "Samlet point 24 af 30 mulige" in text
     assert "Klar: I har et godt grundlag" in text
     assert "Besvar alle 10 spørgsmål for at se vurderingen" in printed["partial"][0][2]
-    assert "Samlet point 3 af 30 mulige" in printed["partial"][0][2]
+    # A partial sum is marked provisional and says how many questions were answered.
+    assert "Foreløbigt point 3 kun 2 af 10 spørgsmål besvaret" in printed["partial"][0][2]
+    assert "Samlet point" not in printed["partial"][0][2]
+    assert "Western Mass Peer Network" in "\n".join(t for _, _, t in printed["ready"])
 
 
 @pytest.mark.libreoffice
@@ -527,7 +561,7 @@ def test_layout_checksum_survives_a_libreoffice_save(soffice: str, tmp_path: Pat
     result = fill_workbook(TEMPLATES / "scoreark.xlsx", scoresheet_context(11, 3), ENV,
                            metadata=META)
     wb = load_workbook(BytesIO(result.data))
-    wb["A02"]["D10"] = 3  # a panel member's score
+    wb["A02"]["D11"] = 3  # a panel member's score
     source = tmp_path / "in" / "scoreark.xlsx"
     source.parent.mkdir()
     wb.save(source)
@@ -538,5 +572,5 @@ def test_layout_checksum_survives_a_libreoffice_save(soffice: str, tmp_path: Pat
     returned = load_workbook(tmp_path / "scoreark.xlsx")
     assert read_metadata(returned)[CHECKSUM_KEY] == result.layout_checksum
     assert layout_checksum(returned) == result.layout_checksum
-    assert returned["A02"]["D10"].value == 3
+    assert returned["A02"]["D11"].value == 3
 

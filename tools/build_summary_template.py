@@ -107,7 +107,8 @@ def overview(ws: Worksheet) -> None:
     section(ws, "B13", "Rangering efter samlet gennemsnit", merge="B13:J13")
     headers(ws, 14, {"B": "Plads", "C": "Ansøger", "D": "Navn", "E": "Samlet gns.",
                      "F": "Gns. pr. kriterium", "G": "Uenighed", "H": "Ikke vurderet",
-                     "I": "Indstillinger", "J": "Panelets beslutning"})
+                     "I": "Indstillinger", "J": "Panelets beslutning"},
+            centred=("B", "E", "F", "G", "H"))
     marker(ws, 15, "{%tr for a in ranking %}")
     put(ws, "B16", "{{ a.rank_text }}", bold=True, h="center", border=BOX, fill=PALE)
     put(ws, "C16", "{{ a.id }}", bold=True, border=BOX)
@@ -122,7 +123,8 @@ def overview(ws: Worksheet) -> None:
     ws.row_dimensions[18].height = 8
     section(ws, "B19", "Panelet", merge="B19:J19")
     headers(ws, 20, {"B": "Id", "C": "Ekstern", "D": "Navn", "E": "Scoreark",
-                     "F": "Point sammenlignet", "G": "Afvigelse fra panelet"})
+                     "F": "Point sammenlignet", "G": "Afvigelse fra panelet"},
+            centred=("C", "E", "F", "G"))
     put(ws, "H21", "Negativ afvigelse: gav i gennemsnit færre point end panelet. Positiv: "
         "flere.", size=8.5, italic=True, color=GREY, merge="H20:J20", v="center")
     marker(ws, 21, "{%tr for m in members %}")
@@ -160,7 +162,7 @@ def applicant(ws: Worksheet) -> None:
     heads.update({col: f"{{{{ slots[{n}] }}}}" for n, col in enumerate(SLOTS)})
     heads.update({"K": "Gns.", "L": "Lav", "M": "Høj", "N": "Spredning", "O": "Markering",
                   "P": "Fælles point"})
-    headers(ws, 8, heads)
+    headers(ws, 8, heads, centred=("B", *SLOTS, "K", "L", "M", "N", "P"))
     marker(ws, 9, "{%tr for c in a.criteria %}")
     put(ws, "B10", "{{ loop.index }}", h="center", border=BOX, color=GREY)
     put(ws, "C10", "{{ c.label }}", border=BOX)

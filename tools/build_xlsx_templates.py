@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.rich_text import CellRichText, TextBlock
+from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
@@ -90,19 +92,24 @@ def title_block(ws: Worksheet, row: int, title: str, last_col: str) -> None:
     ws.row_dimensions[row + 1].height = 18
 
 
-def section(ws: Worksheet, ref: str, text: str, merge: str | None = None) -> None:
-    """A section heading."""
+def section(ws: Worksheet, ref: str, text: str, merge: str | None = None, *,
+            gap: bool = False) -> None:
+    """A section heading with a rule under it; ``gap`` makes the next row a thin spacer
+    (leave it empty) so that the rule stays off the text below."""
     put(ws, ref, text, size=13, bold=True, color=NAVY, v="bottom", wrap=False, merge=merge,
         border=Border(bottom=Side(style="medium", color=NAVY)))
-    ws.row_dimensions[ws[ref].row].height = 24
+    row = ws[ref].row
+    ws.row_dimensions[row].height = 24
+    if gap:
+        ws.row_dimensions[row + 1].height = 5
 
 
-def headers(ws: Worksheet, row: int, labels: dict[str, str]) -> None:
-    """A table header row: white bold text on navy."""
+def headers(ws: Worksheet, row: int, labels: dict[str, str],
+            centred: tuple[str, ...] = ()) -> None:
+    """A table header row: white bold text on navy, aligned like the column's values."""
     for col, text in labels.items():
         put(ws, f"{col}{row}", text, bold=True, color="FFFFFF", fill=NAVY, border=BOX,
-            v="center", h="center" if len(text) <= 6 or text.startswith(("Svar", "Point"))
-            else "left")
+            v="center", h="center" if col in centred else "left")
     ws.row_dimensions[row].height = 30
 
 
@@ -119,12 +126,13 @@ def widths(ws: Worksheet, cols: dict[str, float]) -> None:
         ws.column_dimensions[col].width = width
 
 
-def page(ws: Worksheet, *, landscape: bool, title_rows: str | None = None) -> None:
-    """A4, fit to page width, margins, footer with page numbers, no grid lines."""
+def page(ws: Worksheet, *, landscape: bool, title_rows: str | None = None,
+         one_page: bool = False) -> None:
+    """A4, fit to page width (and height with ``one_page``), margins, footer, no grid lines."""
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins = PageMargins(left=0.5, right=0.5, top=0.55, bottom=0.7,
                                   header=0.25, footer=0.3)
@@ -173,17 +181,23 @@ def scoreark() -> Workbook:
     return wb
 
 
+SCALE_TEXT = ("{% for s in scale.steps %}{{ s.value }} = {{ s.label }}{% if not loop.last %} · "
+              "{% endif %}{% endfor %}")
+BLANK_TEXT = "Tomt felt = ikke vurderet (kriteriet blev ikke belyst)"
+
+
 def scoreark_front(ws: Worksheet) -> None:
-    widths(ws, {"A": 3, "B": 22, "C": 50, "D": 26})
+    widths(ws, {"A": 3, "B": 24, "C": 50, "D": 26})
     title_block(ws, 1, "Scoreark til ansættelsessamtaler", "D")
     rows = [
         ("Panelmedlem", "{{ member.name }}{% if member.title %}, {{ member.title }}{% endif %}"),
         ("Stilling", "{{ position.title }}{% if position.hours_per_week %}, "
-                     "{{ position.hours_per_week }} timer om ugen{% endif %}"),
+                     "{{ position.hours_per_week|tal }} timer om ugen{% endif %}"),
         ("Samtalen", "Samtalen varer højst {{ interview.duration_minutes }} minutter"
                      "{% if interview.pause_minutes %}, og der er {{ interview.pause_minutes }} "
                      "minutters pause mellem samtalerne{% endif %}."
-                     "{% if interview.location %} Sted: {{ interview.location }}.{% endif %}"),
+                     "{% if interview.location %} Sted: {{ interview.location|punktum }}"
+                     "{% endif %}"),
     ]
     for n, (label, text) in enumerate(rows, start=4):
         put(ws, f"B{n}", label, bold=True, border=UNDERLINE)
@@ -193,94 +207,109 @@ def scoreark_front(ws: Worksheet) -> None:
         "ikke sygdom. Notér kun det, der belyser kriterierne.", bold=True, color=WARN_TEXT,
         fill=WARN_FILL, border=BOX, v="center", merge="B8:D8")
     ws.row_dimensions[8].height = 44
-    section(ws, "B10", "Sådan bruger du arket", merge="B10:D10")
+    section(ws, "B10", "Sådan bruger du arket", merge="B10:D10", gap=True)
+    # Each step is either short enough for one line or clearly two: a row's height is an
+    # estimate, and a step just over one line would otherwise leave a gap under it.
     steps = [
-        "1. Hver ansøger har sit eget faneblad. Udfyld det under eller lige efter samtalen og "
-        "før den næste samtale begynder.",
-        "2. Giv point for hvert kriterium i rullelisten ({{ scale.min }}–{{ scale.max }}). "
-        "Lad feltet stå tomt, hvis kriteriet ikke blev belyst; det tæller så ikke med.",
-        "3. Skriv korte noter om det, ansøgeren sagde og gjorde. Eksempler er mere værd end "
+        "1. Hver ansøger har sit eget faneblad. Udfyld det under samtalen eller lige efter.",
+        "2. Giv point for hvert kriterium i rullelisten ({{ scale.min }}–{{ scale.max }}), ud "
+        "fra beskrivelsen under kriteriet. Lad feltet stå tomt, hvis kriteriet ikke blev "
+        "belyst: Et tomt felt tæller ikke med, men {{ scale.min }} gør.",
+        "3. Skriv korte noter om det, ansøgeren sagde og gjorde. Eksempler vejer tungere end "
         "indtryk.",
         "4. Vælg til sidst en samlet indstilling, og skriv dine vigtigste indtryk.",
-        "5. Vurdér for dig selv: Sammenlign ikke point med resten af panelet, før alle har "
+        "5. Vurdér selv, og sammenlign først point med de andre i udvalget, når alle har "
         "udfyldt deres ark.",
-        "6. Gem arket som .xlsx, og send det tilbage til HR uden at omdøbe fanebladene. Arket "
-        "gemmes i {{ case.retention_months }} måneder, efter at stillingen er besat, og "
-        "slettes derefter.",
+        "6. Gem arket som .xlsx, og send det tilbage til HR uden at omdøbe fanebladene. HR "
+        "gemmer arket i {{ case.retention_months }} måneder, efter at stillingen er besat, og "
+        "sletter det derefter.",
     ]
-    for n, text in enumerate(steps, start=11):
+    for n, text in enumerate(steps, start=12):
         put(ws, f"B{n}", text, merge=f"B{n}:D{n}")
-    marker(ws, 17, "{%tr if pseudonymised %}")
-    put(ws, "B18", "Ansøgerne er pseudonymiseret: Du ser dem kun med et nummer. Forsøg ikke at "
-        "finde ud af, hvem de er, og skriv ikke navne i arket.", italic=True, color=NAVY,
-        merge="B18:D18")
-    marker(ws, 19, "{%tr endif %}")
-    section(ws, "B21", "Pointskala", merge="B21:D21")
-    headers(ws, 22, {"B": "Point", "C": "Betydning"})
-    marker(ws, 23, "{%tr for s in scale.steps %}")
-    put(ws, "B24", "{{ s.value }}", bold=True, h="center", border=BOX, fill=PALE)
-    put(ws, "C24", "{{ s.label }}", border=BOX)
-    marker(ws, 25, "{%tr endfor %}")
-    put(ws, "B26", "Samlet indstilling", bold=True, v="center")
-    put(ws, "C26", "{{ recommendations|join(' · ') }}", merge="C26:D26", v="center")
-    ws.row_dimensions[26].height = 22
-    marker(ws, 28, "{%tr if sheet_applicants|selectattr('slot')|list %}")
-    section(ws, "B29", "Tidsplan for samtalerne", merge="B29:D29")
-    headers(ws, 30, {"B": "Dato", "C": "Ansøger", "D": "Tidspunkt"})
-    marker(ws, 31, "{%tr endif %}")
-    marker(ws, 32, "{%tr for a in sheet_applicants|selectattr('slot')|list %}")
-    put(ws, "B33", "{{ a.slot.start|ugedag|stort }} {{ a.slot.start|dato_kort }}", border=BOX)
-    put(ws, "C33", "{{ a.label }}", border=BOX)
-    put(ws, "D33", "kl. {{ a.slot.start|tid }}–{{ a.slot.end|tid }}", border=BOX)
-    marker(ws, 34, "{%tr endfor %}")
-    page(ws, landscape=False)
+    marker(ws, 18, "{%tr if pseudonymised %}")
+    put(ws, "B19", "Ansøgerne står kun med et nummer i dit ark. Skriv ingen navne eller andre "
+        "personoplysninger i arket. Når du har sendt arket tilbage til HR, sletter du din egen "
+        "kopi – også fra din e-mail og dine overførsler.", bold=True, color=NAVY, fill=PALE,
+        border=BOX, v="center", merge="B19:D19")
+    ws.row_dimensions[19].height = 34
+    marker(ws, 20, "{%tr endif %}")
+    section(ws, "B22", "Pointskala", merge="B22:D22", gap=True)
+    headers(ws, 24, {"B": "Point", "C": "Betydning"}, centred=("B",))
+    ws.row_dimensions[24].height = 20
+    marker(ws, 25, "{%tr for s in scale.steps %}")
+    put(ws, "B26", "{{ s.value }}", bold=True, h="center", border=BOX, fill=PALE)
+    put(ws, "C26", "{{ s.label }}", border=BOX)
+    marker(ws, 27, "{%tr endfor %}")
+    put(ws, "B28", "Tomt felt", bold=True, h="center", border=BOX)
+    put(ws, "C28", "Ikke vurderet – kriteriet blev ikke belyst (tæller ikke med)", border=BOX)
+    put(ws, "B29", "Samlet indstilling", bold=True, v="center")
+    put(ws, "C29", "{{ recommendations|join(' · ') }}", merge="C29:D29", v="center")
+    ws.row_dimensions[29].height = 22
+    marker(ws, 31, "{%tr if sheet_applicants|selectattr('slot')|list %}")
+    section(ws, "B32", "Tidsplan for samtalerne", merge="B32:D32", gap=True)
+    headers(ws, 34, {"B": "Dato", "C": "Ansøger", "D": "Tidspunkt"})
+    ws.row_dimensions[34].height = 20
+    marker(ws, 35, "{%tr endif %}")
+    marker(ws, 36, "{%tr for a in sheet_applicants|selectattr('slot')|list %}")
+    put(ws, "B37", "{{ a.slot.start|ugedag|stort }} {{ a.slot.start|dato }}", border=BOX)
+    put(ws, "C37", "{{ a.label }}", border=BOX)
+    put(ws, "D37", "kl. {{ a.slot.start|tid }}–{{ a.slot.end|tid }}", border=BOX)
+    marker(ws, 38, "{%tr endfor %}")
+    page(ws, landscape=False, title_rows="34:34")
     protect(ws)
 
 
 def scoreark_applicant(ws: Worksheet) -> None:
-    widths(ws, {"A": 5, "B": 30, "C": 50, "D": 9, "E": 55, "F": 10})
+    widths(ws, {"A": 4.5, "B": 34, "C": 30, "D": 7, "E": 36, "F": 10})
     ws.column_dimensions["F"].hidden = True
     marker(ws, 1, "{%sheet for a in sheet_applicants %}", '{{ a.id or "Ansøger " ~ loop.index }}')
     title_block(ws, 2, "Scoreark · {{ position.title }}", "E")
     put(ws, "F3", "{{ a.id }}", size=8, wrap=False)
-    labels = [
-        (5, "Ansøger", "{{ a.label }}", "Tidspunkt",
-         "{% if a.slot %}{{ a.slot.start|ugedag|stort }} {{ a.slot.start|dato }}, "
-         "kl. {{ a.slot.start|tid }}–{{ a.slot.end|tid }}{% endif %}"),
-        (6, "Panelmedlem", "{{ member.name }}{% if member.title %}, {{ member.title }}{% endif %}",
-         "Varighed", "Højst {{ interview.duration_minutes }} minutter"),
+    facts = [
+        (5, "Ansøger", "{{ a.label }}", 11),
+        (6, "Samtale", "{% if a.slot %}{{ a.slot.start|ugedag|stort }} {{ a.slot.start|dato }}, "
+                       "kl. {{ a.slot.start|tid }}–{{ a.slot.end|tid }} (højst "
+                       "{{ interview.duration_minutes }} minutter){% endif %}", 10),
+        (7, "Panelmedlem", "{{ member.name }}{% if member.title %}, {{ member.title }}"
+                           "{% endif %}", 10),
     ]
-    for row, label1, value1, label2, value2 in labels:
-        put(ws, f"B{row}", label1, bold=True, border=UNDERLINE, v="center")
-        put(ws, f"C{row}", value1, border=UNDERLINE, v="center", size=11)
-        put(ws, f"D{row}", label2, bold=True, border=UNDERLINE, v="center")
-        put(ws, f"E{row}", value2, border=UNDERLINE, v="center")
-        ws.row_dimensions[row].height = 21
-    put(ws, "B7", "Husk: Skriv ikke diagnoser eller behandlingshistorik i noterne – kun det, "
+    for row, label, value, size in facts:
+        put(ws, f"B{row}", label, bold=True, border=UNDERLINE, v="center")
+        put(ws, f"C{row}", value, border=UNDERLINE, v="center", size=size, merge=f"C{row}:E{row}")
+        ws.row_dimensions[row].height = 18
+    put(ws, "B8", "Husk: Skriv ikke diagnoser eller behandlingshistorik i noterne – kun det, "
         "der belyser kriterierne.", bold=True, color=WARN_TEXT, fill=WARN_FILL, border=BOX,
-        v="center", merge="B7:E7")
-    ws.row_dimensions[7].height = 22
-    put(ws, "B8", "Point: {% for s in scale.steps %}{{ s.value }} = {{ s.label }}"
-        "{% if not loop.last %} · {% endif %}{% endfor %}. Tomt felt = ikke belyst.",
-        size=9, italic=True, color=GREY, v="center", merge="B8:E8")
-    ws.row_dimensions[9].height = 6
-    headers(ws, 10, {"A": "Nr.", "B": "Kriterium", "C": "Spørgsmål, du kan stille",
-                     "D": "Point", "E": "Noter", "F": "id"})
-    marker(ws, 11, "{%tr for c in criteria %}")
-    put(ws, "A12", "{{ loop.index }}", h="center", border=BOX, color=GREY)
-    put(ws, "B12", "{{ c.label }}", bold=True, border=BOX)
-    put(ws, "C12", "{% for q in c.questions[:2] %}• {{ q }}{% if not loop.last %}\n"
-        "{% endif %}{% endfor %}", size=9.5, border=BOX, color="262626")
-    put(ws, "D12", None, size=14, bold=True, h="center", v="center", border=BOX, fill=INPUT,
+        v="center", merge="B8:E8")
+    ws.row_dimensions[8].height = 20
+    put(ws, "B9", f"Point: {SCALE_TEXT}. {BLANK_TEXT}.", size=9, italic=True, color=GREY,
+        v="center", merge="B9:E9")
+    ws.row_dimensions[10].height = 5
+    headers(ws, 11, {"A": "Nr.", "B": "Kriterium – det ser du efter",
+                     "C": "Spørgsmål, du kan stille", "D": "Point", "E": "Noter", "F": "id"},
+            centred=("A", "D"))
+    ws.row_dimensions[11].height = 22
+    marker(ws, 12, "{%tr for c in criteria %}")
+    put(ws, "A13", "{{ loop.index }}", h="center", border=BOX, color=GREY)
+    put(ws, "B13", None, border=BOX)
+    # The label in bold with the description under it in small type (rich text: docgen
+    # renders each run on its own and drops the description's run when it is empty).
+    ws["B13"].value = CellRichText([
+        TextBlock(InlineFont(rFont=FONT, b=True, sz=10), "{{ c.label }}"),
+        TextBlock(InlineFont(rFont=FONT, sz=8.5, color="404040"),
+                  "{% if c.description %}\n{{ c.description }}{% endif %}"),
+    ])
+    put(ws, "C13", "{% for q in c.questions[:2] %}• {{ q }}{% if not loop.last %}\n"
+        "{% endif %}{% endfor %}", size=8.5, border=BOX, color="262626")
+    put(ws, "D13", None, size=14, bold=True, h="center", v="center", border=BOX, fill=INPUT,
         locked=False, fmt="0")
-    put(ws, "E12", None, border=BOX, fill=INPUT, locked=False)
-    put(ws, "F12", "{{ c.id }}", size=8, wrap=False)
-    ws.row_dimensions[12].height = 48
-    marker(ws, 13, "{%tr endfor %}")
+    put(ws, "E13", None, border=BOX, fill=INPUT, locked=False)
+    put(ws, "F13", "{{ c.id }}", size=8, wrap=False)
+    ws.row_dimensions[13].height = 40
+    marker(ws, 14, "{%tr endfor %}")
     totals = [
-        (14, "Antal vurderede kriterier", "=COUNT(D12)", "af {{ criteria|length }}", "0"),
-        (15, "Sum af point", '=IF(COUNT(D12)=0,"",SUM(D12))', "", "0"),
-        (16, "Gennemsnit af de vurderede kriterier", '=IF(COUNT(D12)=0,"",AVERAGE(D12))',
+        (15, "Antal vurderede kriterier", "=COUNT(D13)", "af {{ criteria|length }}", "0"),
+        (16, "Sum af point", '=IF(COUNT(D13)=0,"",SUM(D13))', "", "0"),
+        (17, "Gennemsnit af de vurderede kriterier", '=IF(COUNT(D13)=0,"",AVERAGE(D13))',
          "point på skalaen {{ scale.min }}–{{ scale.max }}", "0.0"),
     ]
     for row, label, formula, after, fmt in totals:
@@ -288,32 +317,37 @@ def scoreark_applicant(ws: Worksheet) -> None:
         put(ws, f"D{row}", formula, bold=True, h="center", v="center", border=BOX, fill=PALE,
             fmt=fmt)
         put(ws, f"E{row}", after, color=GREY, v="center")
-        ws.row_dimensions[row].height = 19
-    put(ws, "B18", "Samlet indstilling", bold=True, v="center", border=UNDERLINE)
-    put(ws, "C18", None, size=12, bold=True, v="center", border=BOX, fill=INPUT, locked=False)
-    put(ws, "D18", "Vælg i rullelisten: {{ recommendations|join(' · ') }}", size=9, italic=True,
-        color=GREY, v="center", merge="D18:E18")
-    ws.row_dimensions[18].height = 24
-    put(ws, "B19", "Vigtigste indtryk\n(styrker, forbehold og det, panelet bør tale om)",
+        ws.row_dimensions[row].height = 17
+    ws.row_dimensions[18].height = 6
+    put(ws, "B19", "Samlet indstilling", bold=True, v="center", border=UNDERLINE)
+    put(ws, "C19", None, size=12, bold=True, v="center", border=BOX, fill=INPUT, locked=False)
+    put(ws, "D19", "Vælg i rullelisten: {{ recommendations|join(' · ') }}", size=8.5,
+        italic=True, color=GREY, v="center", merge="D19:E19")
+    ws.row_dimensions[19].height = 24
+    put(ws, "B20", "Vigtigste indtryk\n(styrker, forbehold og det, udvalget bør tale om)",
         bold=True, border=UNDERLINE)
-    put(ws, "C19", None, border=BOX, fill=INPUT, locked=False, merge="C19:E19")
-    ws.row_dimensions[19].height = 84
-    ws.row_dimensions[17].height = 8
+    put(ws, "C20", None, border=BOX, fill=INPUT, locked=False, merge="C20:E20")
+    ws.row_dimensions[20].height = 72
     ws.row_dimensions[4].height = 6
     score = list_validation('"{{ range(scale.min, scale.max + 1)|join(\',\') }}"',
                             "Ugyldigt point", "Vælg et helt tal fra {{ scale.min }} til "
-                            "{{ scale.max }}, eller lad feltet stå tomt.")
-    score.add("D12")
+                            "{{ scale.max }}, eller lad feltet stå tomt, hvis kriteriet ikke "
+                            "blev belyst.")
+    score.showInputMessage = True
+    score.promptTitle = "Point {{ scale.min }}–{{ scale.max }}"
+    score.prompt = ("{% for s in scale.steps %}{{ s.value }} = {{ s.label }}\n{% endfor %}"
+                    "Tomt = ikke vurderet (ikke belyst)")
+    score.add("D13")
     ws.add_data_validation(score)
     advice = list_validation("\"{{ recommendations|join(',') }}\"", "Ugyldig indstilling",
                              "Vælg en af indstillingerne i listen.")
-    advice.add("C18")
+    advice.add("C19")
     ws.add_data_validation(advice)
-    for name, ref in (("docgen_applicant_id", "$F$3"), ("docgen_criterion_ids", "$F$12"),
-                      ("docgen_scores", "$D$12"), ("docgen_notes", "$E$12"),
-                      ("docgen_recommendation", "$C$18"), ("docgen_takeaways", "$C$19")):
+    for name, ref in (("docgen_applicant_id", "$F$3"), ("docgen_criterion_ids", "$F$13"),
+                      ("docgen_scores", "$D$13"), ("docgen_notes", "$E$13"),
+                      ("docgen_recommendation", "$C$19"), ("docgen_takeaways", "$C$20")):
         local_name(ws, name, ref)
-    page(ws, landscape=True, title_rows="10:10")
+    page(ws, landscape=False, title_rows="11:11", one_page=True)
     protect(ws)
 
 
@@ -348,12 +382,12 @@ def rollestjerne_guide(ws: Worksheet) -> None:
               "og kollegerne supplerer hinanden. Lederen og den nye peer-medarbejder udfylder "
               "den sammen, når ansættelsen begynder."),
         ("h", "Sådan gør I"),
-        ("p", "1. Gå opgaveområderne igennem ét ad gangen på fanebladet Rollestjerne. "
-              "Beskrivelsen fortæller, hvad området dækker."),
-        ("p", "2. Kolonnen Organisationens ønske viser, hvor central organisationen forestiller "
-              "sig opgaven: {{ role_star.scale.min }} betyder, at opgaven ikke er en del af "
-              "jobbet, og {{ role_star.scale.max }}, at den er helt central. Ret tallet, hvis I "
-              "bliver enige om noget andet."),
+        ("p", "1. Tag opgaveområderne på fanebladet Rollestjerne ét ad gangen; beskrivelsen "
+              "siger, hvad de dækker."),
+        ("p", "2. Kolonnen Organisationens ønske viser, hvor central organisationen tænker sig "
+              "opgaven: {{ role_star.scale.min }} er ikke en del af jobbet, "
+              "{{ role_star.scale.max }} er helt central. Ret tallet, hvis I bliver enige om "
+              "noget andet."),
         ("p", "3. I kolonnen Peer-medarbejderens vurdering sætter peer-medarbejderen sit eget "
               "tal: hvor central opgaven er i jobbet, som det ser ud nu."),
         ("p", "4. Skriv, hvem i teamet der ellers tager sig af opgaven. Så bliver det tydeligt, "
@@ -374,8 +408,8 @@ def rollestjerne_guide(ws: Worksheet) -> None:
         row += 1
         if kind == "h":
             ws.row_dimensions[row].height = 8
-            section(ws, f"B{row + 1}", text)
-            row += 1
+            section(ws, f"B{row + 1}", text, gap=True)
+            row += 2
         else:
             put(ws, f"B{row}", text)
     page(ws, landscape=False)
@@ -397,7 +431,7 @@ def rollestjerne_sheet(ws: Worksheet) -> None:
     headers(ws, 6, {"A": "Nr.", "B": "Opgaveområde", "C": "Beskrivelse",
                     "D": f"Organisationens ønske {scale}",
                     "E": f"Peer-medarbejderens vurdering {scale}",
-                    "F": "Dækkes også af", "G": "Noter"})
+                    "F": "Dækkes også af", "G": "Noter"}, centred=("A", "D", "E"))
     ws.row_dimensions[6].height = 44
     marker(ws, 7, "{%tr for s in role_star.spokes %}")
     put(ws, "A8", "{{ loop.index }}", h="center", border=BOX, color=GREY)
@@ -444,7 +478,7 @@ def parathed() -> Workbook:
 
 
 def parathed_sheet(ws: Worksheet) -> None:
-    widths(ws, {"A": 4, "B": 23, "C": 52, "D": 9, "E": 15, "F": 7, "G": 34, "H": 6})
+    widths(ws, {"A": 4, "B": 21, "C": 54, "D": 9, "E": 14, "F": 7, "G": 36, "H": 6})
     ws.column_dimensions["H"].hidden = True
     title_block(ws, 1, "Temperaturmåling: Er vi klar til en peer-medarbejder?", "G")
     put(ws, "B3", "Besvar de {{ readiness.questions|length }} spørgsmål sammen – gerne ledelse, "
@@ -453,7 +487,11 @@ def parathed_sheet(ws: Worksheet) -> None:
         "hvad I vil gøre, hvor svaret er lavt. Gule felter udfyldes.", merge="B3:G3")
     scale = "({{ readiness.scale.min }}–{{ readiness.scale.max }})"
     headers(ws, 5, {"A": "Nr.", "B": "Tema", "C": "Spørgsmål", "D": f"Svar {scale}",
-                    "E": "Betydning", "F": "Point", "G": "Handling / næste skridt"})
+                    "E": "Betydning", "F": "Point", "G": "Handling / næste skridt"},
+            centred=("A", "D", "F"))
+    # Page 1 holds the questions and the verdict: keep the rows around them low.
+    ws.row_dimensions[4].height = 6
+    ws.row_dimensions[5].height = 24
     marker(ws, 6, "{%tr for q in readiness.questions %}")
     put(ws, "A7", "{{ loop.index }}", h="center", border=BOX, color=GREY)
     put(ws, "B7", "{{ q.theme }}", bold=True, border=BOX)
@@ -467,10 +505,14 @@ def parathed_sheet(ws: Worksheet) -> None:
     put(ws, "G7", "{{ q.action }}", border=BOX, fill=INPUT, locked=False)
     ws.row_dimensions[7].height = 27
     marker(ws, 8, "{%tr endfor %}")
-    put(ws, "C9", "Samlet point", bold=True, h="right", v="center")
+    # Until every question is answered the sum is marked provisional, with the count.
+    put(ws, "C9", '=IF(COUNT(D7)<ROWS(D7),"Foreløbigt point","Samlet point")', bold=True,
+        h="right", v="center")
     put(ws, "F9", '=IF(COUNT(D7)=0,"",SUM(F7))', bold=True, size=12, h="center", v="center",
         border=BOX, fill=PALE, fmt="0")
-    put(ws, "G9", "af {{ readiness.max_total }} mulige", color=GREY, v="center")
+    put(ws, "G9", '=IF(COUNT(D7)<ROWS(D7),"kun "&COUNT(D7)&" af "&ROWS(D7)&" spørgsmål '
+        'besvaret","af "&$H$9&" mulige")', color=GREY, v="center")
+    put(ws, "H9", "{{ readiness.max_total }}", size=8, wrap=False)
     put(ws, "C10", "Besvarede spørgsmål", bold=True, h="right", v="center")
     put(ws, "F10", "=COUNT(D7)", h="center", v="center", border=BOX, fmt="0")
     put(ws, "G10", "af {{ readiness.questions|length }}", color=GREY, v="center")
@@ -483,24 +525,24 @@ def parathed_sheet(ws: Worksheet) -> None:
     ws.row_dimensions[11].height = 30
     section(ws, "B13", "Motivation: hvorfor vil I have en peer-medarbejder?", merge="B13:G13")
     headers(ws, 14, {"A": "Nr.", "B": "Spørgsmål", "C": "", "D": "Jeres svar", "E": "",
-                     "F": "", "G": ""})
+                     "F": "", "G": ""}, centred=("A",))
     ws.merge_cells("B14:C14")
     ws.merge_cells("D14:G14")
     marker(ws, 15, "{%tr for m in readiness.motivation %}")
     put(ws, "A16", "{{ loop.index }}", h="center", border=BOX, color=GREY)
     put(ws, "B16", "{{ m.text }}", bold=True, border=BOX, merge="B16:C16")
     put(ws, "D16", "{{ m.answer }}", border=BOX, fill=INPUT, locked=False, merge="D16:G16")
-    ws.row_dimensions[16].height = 52
+    ws.row_dimensions[16].height = 38
     marker(ws, 17, "{%tr endfor %}")
     section(ws, "B19", "Svarskala", merge="B19:C19")
-    headers(ws, 20, {"B": "Svar", "C": "Betydning"})
+    headers(ws, 20, {"B": "Svar", "C": "Betydning"}, centred=("B",))
     ws.row_dimensions[20].height = 20
     marker(ws, 21, "{%tr for s in readiness.scale.steps %}")
     put(ws, "B22", "{{ s.value }}", bold=True, h="center", border=BOX, fill=PALE)
     put(ws, "C22", "{{ s.label }}", border=BOX)
     marker(ws, 23, "{%tr endfor %}")
     section(ws, "B25", "Sådan læses resultatet", merge="B25:C25")
-    headers(ws, 26, {"B": "Point", "C": "Vurdering"})
+    headers(ws, 26, {"B": "Point", "C": "Vurdering"}, centred=("B",))
     ws.row_dimensions[26].height = 20
     marker(ws, 27, "{%tr for b in readiness.bands %}")
     put(ws, "B28", "{{ b.min }}–{{ b.max }}", h="center", border=BOX)
@@ -511,6 +553,11 @@ def parathed_sheet(ws: Worksheet) -> None:
         "spørgsmål, der har fået de laveste svar, og aftal, hvem der gør hvad og hvornår.",
         size=9.5, italic=True, color=GREY, merge="B30:G30")
     ws.row_dimensions[30].height = 30
+    put(ws, "B31", "Idéen til en temperaturmåling med ti spørgsmål kommer fra den amerikanske "
+        "peer-organisation Western Mass Peer Network og er bragt videre i Danmark af "
+        "Socialstyrelsen (2016). Spørgsmålene og skalaen i dette ark er formuleret på ny og er "
+        "ikke en oversættelse.", size=8.5, italic=True, color=GREY, merge="B31:G31")
+    ws.row_dimensions[31].height = 26
     answers = list_validation('"{{ range(readiness.scale.min, readiness.scale.max + 1)'
                               "|join(',') }}\"", "Ugyldigt svar",
                               "Vælg et helt tal fra {{ readiness.scale.min }} til "

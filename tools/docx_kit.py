@@ -34,6 +34,7 @@ def new_document(top_mm: float = 18, bottom_mm: float = 18) -> DocumentObject:
     section.header_distance = section.footer_distance = Mm(9)
     _ = WD_SECTION
     styles = doc.styles
+    _danish(doc)
     normal = styles["Normal"]
     normal.font.name = FONT
     normal.font.size = Pt(10.5)
@@ -63,6 +64,21 @@ def new_document(top_mm: float = 18, bottom_mm: float = 18) -> DocumentObject:
     bullet.font.name = FONT
     bullet.paragraph_format.space_after = Pt(2)
     return doc
+
+
+def _danish(doc: DocumentObject) -> None:
+    """Tag every run Danish (da-DK) by default, so Word and LibreOffice spell-check in Danish."""
+    doc.core_properties.language = "da-DK"
+    styles = doc.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    rpr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    for old in rpr.findall(qn("w:lang")):
+        rpr.remove(old)
+    lang = OxmlElement("w:lang")
+    lang.set(qn("w:val"), "da-DK")
+    lang.set(qn("w:eastAsia"), "da-DK")
+    lang.set(qn("w:bidi"), "ar-SA")
+    rpr.append(lang)
 
 
 def _remove_border(style_el: OxmlElement) -> None:
@@ -120,13 +136,14 @@ def shade(cell: _Cell, fill: str) -> None:
     tcpr.append(shd)
 
 
-def cell_margins(table: Table, mm: float) -> None:
-    """Inner padding of every cell in ``table``."""
+def cell_margins(table: Table, mm: float, *, sides_mm: float | None = None) -> None:
+    """Inner padding of every cell in ``table`` (``sides_mm`` for left and right if given)."""
     tblpr = table._tbl.tblPr
     mar = OxmlElement("w:tblCellMar")
     for side in ("top", "left", "bottom", "right"):
         el = OxmlElement(f"w:{side}")
-        el.set(qn("w:w"), str(int(mm * 56.7)))
+        width = mm if sides_mm is None or side in ("top", "bottom") else sides_mm
+        el.set(qn("w:w"), str(int(width * 56.7)))
         el.set(qn("w:type"), "dxa")
         mar.append(el)
     tblpr.append(mar)
@@ -156,20 +173,46 @@ def bottom_rule(p: Paragraph, colour: str = "1F4E5F", size: int = 8) -> None:
     ppr.append(bdr)
 
 
-def page_number_field(p: Paragraph) -> None:
-    """Append a PAGE field to ``p``."""
-    run = p.add_run()
-    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
-        if kind:
-            el = OxmlElement("w:fldChar")
-            el.set(qn("w:fldCharType"), kind)
-        else:
+def field(p: Paragraph, instruction: str, result: str, *, size: float | None = None,
+          colour: RGBColor | None = None, underline: bool = False) -> None:
+    """Append a complex field (begin, instruction, separate, result, end) to ``p``.
+
+    Every run carries the same format, so the shown result (a page number, a link) looks
+    like the text around it in Word and in LibreOffice alike.
+    """
+    parts: list[tuple[str, str | None]] = [
+        ("begin", None), ("instr", instruction), ("separate", None), ("text", result),
+        ("end", None),
+    ]
+    for kind, text in parts:
+        run = p.add_run()
+        if size:
+            run.font.size = Pt(size)
+        if colour is not None:
+            run.font.color.rgb = colour
+        if underline:
+            run.underline = True
+        if kind == "text":
+            run.text = text or ""
+            continue
+        if kind == "instr":
             el = OxmlElement("w:instrText")
             el.set(qn("xml:space"), "preserve")
-            el.text = text
+            el.text = f" {text} "
+        else:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
         run._r.append(el)
-    run.font.size = Pt(8.5)
-    run.font.color.rgb = MUTED
+
+
+def page_number_field(p: Paragraph) -> None:
+    """Append a PAGE field to ``p`` in the footer's size and colour."""
+    field(p, "PAGE", "1", size=8.5, colour=MUTED)
+
+
+def link(p: Paragraph, target: str, text: str) -> None:
+    """Append a link (a HYPERLINK field: it needs no relationship, so Jinja can fill it)."""
+    field(p, f'HYPERLINK "{target}"', text, colour=ACCENT, underline=True)
 
 
 def widths(table: Table, mms: list[float]) -> None:

@@ -6,9 +6,11 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from docgen.case.consistency import check_consistency
 from docgen.case.effective import effective_criteria, retention_months
-from docgen.case.model import Case
+from docgen.case.model import Applicant, Case
 from docgen.errors import Advisory, Issue
+from docgen.loading import label_path
 from docgen.settings import Settings
 from docgen.yamlio import Path_, SourceMap, format_path
 
@@ -28,10 +30,12 @@ class _Checker:
         self.source = source
         self.name = name
         self.found = Findings()
+        # Plain data, so that list items can be named by their id (``panel[3] (P4)``).
+        self.data = case.model_dump(mode="json")
 
     def _issue(self, path: Path_, message: str, *, key: bool = False) -> Issue:
         line, col = self.source.locate(path, prefer_key=key)
-        return Issue(self.name, line, col, format_path(path), message)
+        return Issue(self.name, line, col, label_path(path, self.data), message)
 
     def error(self, path: Path_, message: str, *, key: bool = False) -> None:
         self.found.errors.append(self._issue(path, message, key=key))
@@ -50,6 +54,12 @@ def run_checks(
     _check_values(c, case_path)
     _check_guide(c)
     _check_letters(c)
+    before = len(c.found.advisories)
+    check_consistency(case, c.advise)
+    # In file order, so that a fresh starter reads as a list of lines to fill in.
+    c.found.advisories[before:] = sorted(
+        c.found.advisories[before:], key=lambda found: (found[1].line or 0, found[1].col or 0)
+    )
     return c.found
 
 
@@ -209,6 +219,13 @@ def _check_letters(c: _Checker) -> None:
     case = c.case
     rejected = [a for a in case.applicants if a.outcome == "rejected"]
     hired = [a for a in case.applicants if a.outcome == "hired"]
+    posts = case.decision.posts
+    if posts is not None and hired and len(hired) != posts:
+        c.error(
+            ("decision", "posts"),
+            "does not match the number of applicants whose outcome is 'hired'; correct one "
+            "of them (letters say how many posts were filled)",
+        )
     if rejected and not hired:
         c.advise(
             "rejected-before-hire",
@@ -218,16 +235,50 @@ def _check_letters(c: _Checker) -> None:
         )
     if not rejected:
         return
-    public = case.organisation.sector in ("region", "kommune")
-    if public and not case.decision.reasons:
-        c.error(
-            ("decision", "reasons"),
-            "a public employer must give the main reasons (hovedmomenter) in rejection "
-            "letters (forvaltningsloven § 22); list them here",
-        )
+    _check_reasons(c, rejected)
     if hired and not case.decision.hired_profile:
         c.error(
             ("decision", "hired_profile"),
             "the letters describe the hired person's qualifications briefly; write a "
             "sentence or two without identifying them",
         )
+    index = {id(a): i for i, a in enumerate(case.applicants)}
+    for a in rejected:
+        i = index[id(a)]
+        if not a.address and not a.email:
+            c.advise(
+                "letter-unreachable",
+                ("applicants", i),
+                f"the letter to {a.id} has neither a postal address nor an e-mail address; "
+                "add address or email so that it can be sent",
+            )
+        if a.interviewed:
+            for name, what in (
+                ("reason", "why another applicant was chosen"),
+                ("went_well", "what went well in the interview"),
+            ):
+                if getattr(a, name) is None:
+                    c.advise(
+                        f"letter-no-{name.replace('_', '-')}",
+                        ("applicants", i, name),
+                        f"the letter to {a.id} (interviewed) would be fuller with {name}: "
+                        f"{what}, written to the applicant",
+                    )
+
+
+def _check_reasons(c: _Checker, rejected: list[Applicant]) -> None:
+    """A public employer must give the main reasons of each letter it sends (§ 22)."""
+    if c.case.organisation.sector not in ("region", "kommune"):
+        return
+    variants = (
+        ("shortlist_reasons", False, "applicants who were not interviewed", "who was invited"),
+        ("reasons", True, "interviewed applicants", "the hire among the interviewed"),
+    )
+    for field_name, interviewed, whom, what in variants:
+        sent = any(a.interviewed == interviewed for a in rejected)
+        if sent and not getattr(c.case.decision, field_name):
+            c.error(
+                ("decision", field_name),
+                f"a public employer must give the main reasons (hovedmomenter) in the letters "
+                f"to {whom} (forvaltningsloven § 22); list what decided {what} here",
+            )

@@ -1,22 +1,27 @@
 """A case file read and checked: the one way every command gets a case it may trust.
 
 ``check_case`` loads the YAML (located problems), validates it against the model and runs
-the cross-field checks; the build and ``collect`` both start here.
+the cross-field checks; ``check_retention`` refuses a case whose outputs are due for
+purging; ``default_out`` is the case's own output folder. The build and ``collect`` both
+start here, so that neither has to import the other.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from docgen.case.checks import run_checks
+from docgen.case.effective import retention_ends
 from docgen.case.model import Case
-from docgen.errors import Advisory, CaseError, Issue
+from docgen.case.starter import schema_note
+from docgen.errors import Advisory, CaseError, Issue, RetentionError
 from docgen.loading import load_model, sort_issues
 from docgen.settings import Settings
 
-__all__ = ["Checked", "check_case", "summary"]
+__all__ = ["Checked", "check_case", "check_retention", "default_out", "summary"]
 
 
 @dataclass
@@ -27,6 +32,8 @@ class Checked:
     path: Path
     sha256: str
     advisories: list[tuple[Advisory, Issue]]
+    notes: list[str] = field(default_factory=list)
+    planned: list[str] = field(default_factory=list)
 
 
 def summary(issues: list[Issue]) -> str:
@@ -49,4 +56,19 @@ def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> 
         errors = sort_issues(errors)
         raise CaseError(summary(errors), errors)
     digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
-    return Checked(case, case_path, digest, found.advisories)
+    notes = [n for n in (schema_note(case_path),) if n]
+    return Checked(case, case_path, digest, found.advisories, notes)
+
+
+def default_out(case: Case) -> Path:
+    """The case's own output folder: ``out/<reference>`` (a reference is a safe name)."""
+    return Path("out") / case.reference
+
+
+def check_retention(case: Case, settings: Settings, today: dt.date) -> None:
+    """Refuse a case whose retention period has ended: its outputs are due for purging."""
+    ends = retention_ends(case, settings)
+    if ends is not None and today >= ends:
+        msg = (f"the retention period of case {case.reference} ended on {ends.isoformat()} "
+               "(dates.recruitment_closed + retention.months); nothing was written")
+        raise RetentionError(msg, hint="delete its outputs with `docgen purge`")

@@ -8,56 +8,45 @@ field is a yes/no field.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_ISO_DATETIME = re.compile(r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2})?$")
-_TRUE = {"true", "yes", "ja", "y", "on"}
-_FALSE = {"false", "no", "nej", "n", "off"}
+from docgen.case.values import (
+    EMPLOYMENT_FORM,
+    ONE_LINE_ADDRESS,
+    OUTCOME,
+    PEER_EDUCATION,
+    SECTOR,
+    WORKING_TIME,
+    ApplicantId,
+    Clock,
+    Date,
+    DateTime,
+    Email,
+    Line,
+    PanelId,
+    Phone,
+    PostalCode,
+    Slug,
+    Text,
+    YesNo,
+)
 
-
-def _iso_date(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATE.match(value.strip()):
-        msg = "must be a date written YYYY-MM-DD, e.g. 2026-11-22"
-        raise ValueError(msg)
-    return value
-
-
-def _iso_datetime(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATETIME.match(value.strip()):
-        msg = "must be a date and time written YYYY-MM-DD HH:MM, e.g. 2026-10-12 09:00"
-        raise ValueError(msg)
-    return value
-
-
-def _yes_no(value: Any) -> Any:
-    if isinstance(value, str):
-        word = value.strip().lower()
-        if word in _TRUE:
-            return True
-        if word in _FALSE:
-            return False
-        msg = "must be yes or no (true/false, ja/nej)"
-        raise ValueError(msg)
-    return value
+WorkingTime = Literal["day", "evening", "weekend"]
+_TIME_WORDS: dict[str, Any] = {
+    "day": lambda w: w in {"dag", "dage", "dagtimer", "dagtid", "dagvagt", "dagvagter",
+                           "hverdag", "hverdage", "day"},
+    "evening": lambda w: w.startswith("aften") or w == "evening",
+    "weekend": lambda w: w.startswith(("weekend", "lørdag", "søndag")),
+}
 
 
-Date = Annotated[dt.date, BeforeValidator(_iso_date)]
-DateTime = Annotated[dt.datetime, BeforeValidator(_iso_datetime)]
-YesNo = Annotated[bool, BeforeValidator(_yes_no)]
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Line = Annotated[str, Field(min_length=1, max_length=200)]
-Phone = Annotated[str, Field(pattern=r"^\+?[0-9 ]{8,16}$", examples=["+45 12 34 56 78"])]
-Email = Annotated[
-    str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$", examples=["navn@eksempel.dk"])
-]
-PanelId = Annotated[str, Field(pattern=r"^P[0-9]{1,3}$", examples=["P1"])]
-ApplicantId = Annotated[str, Field(pattern=r"^A[0-9]{2,3}$", examples=["A07"])]
-Slug = Annotated[str, Field(pattern=r"^[a-z][a-z0-9-]{0,39}$", examples=["recovery"])]
+def times_named_in(text: str) -> list[str]:
+    """The working times ('day', 'evening', 'weekend') a Danish phrase names."""
+    words = re.findall(r"[a-zæøå]+", text.lower())
+    return [t for t, named in _TIME_WORDS.items() if any(named(w) for w in words)]
 
 
 class Model(BaseModel):
@@ -67,13 +56,28 @@ class Model(BaseModel):
 
 
 class Address(Model):
-    """A postal address."""
+    """A postal address: street, postal_code and city, or one line 'Vejnavn 1, 7500 By'."""
 
     street: Line = Field(description="Street and number, e.g. 'Skovagervej 2'.")
-    postal_code: str = Field(
-        pattern=r"^[0-9]{4}$", description="Four-digit Danish postal code, e.g. '8240'."
+    postal_code: PostalCode = Field(
+        description="Four-digit Danish postal code, e.g. '8240' (a leading 'DK-' is allowed)."
     )
     city: Line = Field(description="Town or city, e.g. 'Risskov'.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_line(cls, data: Any) -> Any:
+        # HR offices copy addresses as one line; split it rather than refuse it.
+        if isinstance(data, str):
+            found = ONE_LINE_ADDRESS.match(data.strip())
+            if found is None:
+                msg = (
+                    "write the address as 'Vejnavn 1, 7500 By' or as street, postal_code "
+                    "and city on lines of their own"
+                )
+                raise ValueError(msg)
+            return found.groupdict()
+        return data
 
 
 class Person(Model):
@@ -95,9 +99,12 @@ class Organisation(Model):
 
     name: Line = Field(description="The organisation's name as it should appear on the letterhead.")
     unit: Line | None = Field(None, description="The unit, team or department that hires.")
-    sector: Literal["region", "kommune", "private"] = Field(
-        description="'region' or 'kommune' (public employers: letters must give main reasons, "
-        "forvaltningsloven § 22) or 'private' (private employers and NGOs)."
+    sector: Annotated[Literal["region", "kommune", "private", "ngo"], BeforeValidator(SECTOR)] = (
+        Field(
+            description="'region' or 'kommune' (public employers: letters must give main "
+            "reasons, forvaltningsloven § 22), 'private' (a company) or 'ngo' (an association "
+            "or other non-profit organisation; private-employer rules apply)."
+        )
     )
     address: Address = Field(description="Postal address of the workplace.")
     logo: Line | None = Field(
@@ -138,7 +145,9 @@ class Position(Model):
     hours_per_week: float = Field(
         gt=0, le=48, description="Hours per week, e.g. 25 or 18.5 (the guide advises 12–37)."
     )
-    employment_form: Literal["ordinary", "fleksjob", "skaanejob"] = Field(
+    employment_form: Annotated[
+        Literal["ordinary", "fleksjob", "skaanejob"], BeforeValidator(EMPLOYMENT_FORM)
+    ] = Field(
         "ordinary",
         description="'ordinary', 'fleksjob' (for a person with a granted fleksjob) or "
         "'skaanejob' (wage-subsidised job for a person on early retirement pension).",
@@ -147,8 +156,11 @@ class Position(Model):
         description="Pay basis in Danish, e.g. 'Løn efter overenskomst mellem Danske Regioner "
         "og FOA'."
     )
-    working_times: list[Literal["day", "evening", "weekend"]] = Field(
-        min_length=1, description="When the work happens: any of 'day', 'evening', 'weekend'."
+    working_times: list[Annotated[WorkingTime, BeforeValidator(WORKING_TIME)]] = Field(
+        default_factory=list,
+        description="When the work happens: any of 'day', 'evening', 'weekend' (or the "
+        "Danish 'dag', 'aften', 'weekend'); or the working times as free text, e.g. "
+        "'Dagtimer og enkelte aftener', which the posting then shows as written.",
     )
     working_times_note: Text | None = Field(
         None, description="More about working times, e.g. 'Enkelte aftener efter aftale'."
@@ -159,15 +171,42 @@ class Position(Model):
     )
     place: Line = Field(description="Where the work takes place.")
     education_requirement: Text = Field(
-        "Afsluttet folkeskolens 9. klasse",
-        description="The education asked for; by default completed 9th grade.",
+        "Du har som minimum afsluttet folkeskolens 9. klasse eller tilsvarende",
+        description="The education asked for, as a 'Du …' sentence like the other "
+        "competencies; by default completed 9th grade or the like.",
     )
-    peer_education: Literal["required", "able-to-complete", "given-in-job", "not-required"] = Field(
+    peer_education: Annotated[
+        Literal["required", "able-to-complete", "given-in-job", "not-required"],
+        BeforeValidator(PEER_EDUCATION),
+    ] = Field(
         "not-required",
         description="Stance on peer education: 'required' (rarely a good requirement), "
         "'able-to-complete', 'given-in-job' or 'not-required'.",
     )
     application: Application = Field(description="How to apply.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _free_text_times(cls, data: Any) -> Any:
+        # Offices write working times as a phrase; keep it as the note and read the
+        # fixed choices out of it, so the posting shows the phrase once.
+        if not isinstance(data, dict) or not isinstance(data.get("working_times"), str):
+            return data
+        text = data["working_times"].strip()
+        choices = times_named_in(text)
+        note = data.get("working_times_note")
+        merged = f"{text.rstrip('.')}. {note}" if isinstance(note, str) and note.strip() else text
+        return {**data, "working_times": choices, "working_times_note": merged}
+
+    @model_validator(mode="after")
+    def _times_given(self) -> Position:
+        if not self.working_times and not self.working_times_note:
+            msg = (
+                "say when the work happens: working_times (day, evening, weekend) or "
+                "working_times_note as free text"
+            )
+            raise ValueError(msg)
+        return self
 
 
 class Dates(Model):
@@ -175,8 +214,11 @@ class Dates(Model):
 
     posted: Date | None = Field(None, description="Date the posting is published.")
     deadline: Date = Field(description="Application deadline.")
-    deadline_time: Line | None = Field(
-        None, description="Time of day of the deadline, e.g. '12.00'."
+    deadline_time: Clock | None = Field(
+        None,
+        description="Time of day of the deadline: 12, 12.00, 12:00 or kl. 12 (printed "
+        "'kl. 12.00').",
+        examples=["12.00"],
     )
     interviews: list[Date] = Field(
         default_factory=list, description="Interview days (the slots may give exact times)."
@@ -253,7 +295,9 @@ class Applicant(Model):
     phone: Phone | None = Field(None, description="Phone number.")
     address: Address | None = Field(None, description="Postal address for the letter.")
     interviewed: YesNo = Field(False, description="Whether the applicant was interviewed.")
-    outcome: Literal["pending", "hired", "rejected", "withdrawn"] = Field(
+    outcome: Annotated[
+        Literal["pending", "hired", "rejected", "withdrawn"], BeforeValidator(OUTCOME)
+    ] = Field(
         "pending", description="'pending', 'hired', 'rejected' or 'withdrawn'."
     )
     consent_keep: YesNo = Field(
@@ -263,11 +307,15 @@ class Applicant(Model):
     )
     went_well: Text | None = Field(
         None,
-        description="What went well in the interview, from the panel's notes (phone guide). "
-        "Never diagnoses or treatment history.",
+        description="What went well in the interview, written to the applicant in one or two "
+        "sentences, e.g. 'Du fortalte levende om dit vendepunkt.' The letter and the phone "
+        "guide use it. Never diagnoses or treatment history.",
     )
     reason: Text | None = Field(
-        None, description="An individual reason for an interviewed applicant's letter."
+        None,
+        description="Why another applicant was chosen, written to this applicant in a "
+        "sentence or two, e.g. 'Valget faldt på en ansøger med mere erfaring med "
+        "gruppeforløb.' The interviewed letter and the phone guide use it.",
     )
 
 
@@ -276,8 +324,33 @@ class Decision(Model):
 
     reasons: list[Text] = Field(
         default_factory=list,
-        description="The main professional criteria that decided (hovedmomenter); a public "
-        "employer must give them.",
+        description="What decided the hire among the interviewed (hovedmomenter), one per "
+        "line; the letter to interviewed applicants gives them, and a public employer must.",
+    )
+    shortlist_reasons: list[Text] = Field(
+        default_factory=list,
+        description="What decided who was invited to an interview, judged from the written "
+        "applications, one per line; the letter to applicants not interviewed gives them, and "
+        "a public employer must.",
+    )
+    posts: int | None = Field(
+        None,
+        ge=1,
+        le=50,
+        description="How many posts were filled; defaults to the number of hired applicants "
+        "(at least 1). Letters say 'en anden ansøger' or 'andre ansøgere' accordingly.",
+    )
+    later_posts: int | None = Field(
+        None,
+        ge=1,
+        le=50,
+        description="How many more peer posts are expected to be posted later (implies "
+        "more_posts_expected).",
+    )
+    phone_calls: YesNo = Field(
+        True,
+        description="Whether rejected interviewed applicants are told by phone before the "
+        "letter; their letter then refers to the call.",
     )
     hired_profile: Text | None = Field(
         None,
@@ -285,7 +358,9 @@ class Decision(Model):
         "identifying them.",
     )
     more_posts_expected: YesNo = Field(
-        False, description="Whether more peer posts are expected to be posted."
+        False,
+        description="Whether more peer posts are expected to be posted (say how many in "
+        "later_posts if you know).",
     )
 
 
@@ -338,9 +413,10 @@ class Case(Model):
     """A hiring case for one peer-support-worker position."""
 
     reference: str = Field(
-        pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]{0,39}$",
-        description="The case reference (journal number), e.g. 'RM-2026-117'.",
-        examples=["RM-2026-117"],
+        pattern=r"^[0-9A-Za-zÆØÅæøå][0-9A-Za-zÆØÅæøå ./_:()#-]{0,59}$",
+        description="The case reference (journal number) as the office writes it, e.g. "
+        "'RM-2026-117' or '2026/0417 HR': letters, digits, spaces and . / _ : ( ) # -.",
+        examples=["2026/0417 HR"],
     )
     dates: Dates = Field(description="Dates of the hiring process.")
     organisation: Organisation = Field(description="The employer.")

@@ -22,9 +22,11 @@ accepts both views of the same file, and nothing the loader would reject for its
   ``anyOf: [boolean, string]`` where the string is one of the words the validator
   takes, in any letter case: yes/no, ja/nej, true/false, y/n, on/off.
 - *dates* (``Date``) are strings with ``"format": "date"`` and the loader's
-  ``YYYY-MM-DD`` pattern; *date-times* (``DateTime``) are strings with the loader's
-  ``YYYY-MM-DD HH:MM`` pattern (no ``format``: ``date-time`` would demand RFC 3339's
-  ``T`` and seconds, which the loader does not).
+  ``YYYY-MM-DD`` pattern; *date-times* (``DateTime``) are strings with the forms the
+  loader takes (``2026-10-12 09:00``, ``09.00``, ``kl. 9``; no ``format``: ``date-time``
+  would demand RFC 3339's ``T`` and seconds, which the loader does not).
+- *choices* (sector, outcome …) are enums with a Danish description of each choice
+  (``enumDescriptions``, which the YAML language server shows while completing).
 - *text fields* accept a number as well: an editor reads an unquoted ``8240`` or
   ``12.00`` as a number, while the loader keeps the digits as written (``0700`` stays
   ``0700``). Their patterns and lengths apply to the text form.
@@ -46,8 +48,10 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
 from pydantic_core import core_schema
 
 from docgen.case import model as case_module
+from docgen.case import values
 
-DRAFT = "https://json-schema.org/draft/2020-12/schema"
+DRAFT = "http://json-schema.org/draft-07/schema#"
+"""Draft-07: the newest draft the YAML language server (VS Code's YAML extension) supports."""
 TITLE = "docgen case file"
 SCHEMA_FILENAME = "case.schema.json"
 
@@ -55,6 +59,9 @@ INT_PATTERN = r"^[+-]?[0-9]+(\.0+)?$"
 """Whole numbers as text: what pydantic's ``int`` accepts, minus oddities like ``4_5``."""
 FLOAT_PATTERN = r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$"
 """Numbers as text: what pydantic's ``float`` accepts, minus ``inf``/``nan``/``4_5``."""
+PHONE_PATTERN = r"^\+?[0-9][0-9 ./-]*[0-9]( .*)?$"
+"""A phone number, a note may follow; the loader checks the digits."""
+"""Four digits, with the 'DK-' offices sometimes write in front."""
 YES_NO_WORDS = ("yes", "no", "ja", "nej", "true", "false", "y", "n", "on", "off")
 
 
@@ -89,7 +96,18 @@ class _CaseSchema(GenerateJsonSchema):
         self, schema: core_schema.BeforeValidatorFunctionSchema
     ) -> JsonSchemaValue:
         function = schema["function"]["function"]
-        if function is case_module._yes_no:
+        if isinstance(function, values.Choice):
+            base = super().function_before_schema(schema)
+            if function.accept_words and "enum" in base:
+                base["enum"] = [*base["enum"], *function.words]
+            # The YAML language server shows these beside each choice while completing.
+            descriptions = [function.danish[function.words.get(v, v)]
+                            for v in base.get("enum", [])]
+            if descriptions:
+                base["enumDescriptions"] = descriptions
+                base["markdownEnumDescriptions"] = descriptions
+            return base
+        if function is values._yes_no:
             return {
                 "anyOf": [
                     {"type": "boolean"},
@@ -97,11 +115,23 @@ class _CaseSchema(GenerateJsonSchema):
                 ],
                 "description": "yes or no (also ja/nej, true/false)",
             }
-        if function is case_module._iso_date:
-            return {"type": "string", "format": "date", "pattern": case_module._ISO_DATE.pattern}
-        if function is case_module._iso_datetime:
-            return {"type": "string", "pattern": case_module._ISO_DATETIME.pattern,
+        if function is values._iso_date:
+            return {"type": "string", "format": "date", "pattern": values._ISO_DATE.pattern}
+        if function is values._iso_datetime:
+            return {"type": "string", "pattern": values.DATETIME_PATTERN,
                     "examples": ["2026-10-12 09:00"]}
+        if function is values._phone:
+            return {"type": "string", "pattern": PHONE_PATTERN,
+                    "examples": ["+45 97 12 34 56", "97 12 34 56 (hverdage 9-12)"]}
+        if function is values._postal_code:
+            return {"type": ["string", "number"], "pattern": values.POSTAL_CODE_PATTERN,
+                    "examples": ["7500", "DK-7500"]}
+        name = getattr(function, "__qualname__", "")
+        if name == "Address._one_line":
+            # An address may be one line: 'Vejnavn 1, 7500 By'.
+            return {"anyOf": [super().function_before_schema(schema),
+                              {"type": "string",
+                               "pattern": values.ONE_LINE_ADDRESS.pattern}]}
         return super().function_before_schema(schema)
 
     def dict_schema(self, schema: core_schema.DictSchema) -> JsonSchemaValue:
@@ -137,8 +167,24 @@ def _tidy(node: Any) -> Any:
 
 def case_schema(model: type[BaseModel] = case_module.Case) -> dict[str, Any]:
     """Return the JSON Schema of the case file (``model`` is replaceable for tests)."""
-    generated = model.model_json_schema(schema_generator=_CaseSchema)
+    generated = model.model_json_schema(
+        schema_generator=_CaseSchema, ref_template="#/definitions/{model}"
+    )
     body = _tidy(generated)
+    if "$defs" in body:  # draft-07 keeps shared parts under "definitions"
+        body["definitions"] = body.pop("$defs")
+    address = body.get("definitions", {}).get("Address", {})
+    if "anyOf" in address and "additionalProperties" in address:
+        # The object rules belong to the object branch, not to the one-line string.
+        address["anyOf"][0]["additionalProperties"] = address.pop("additionalProperties")
+    # Working times may also be one free-text phrase (see Position._free_text_times).
+    position = body.get("definitions", {}).get("Position", {})
+    times = position.get("properties", {}).get("working_times")
+    if isinstance(times, dict) and "items" in times:
+        described = {k: times.pop(k) for k in ("title", "description") if k in times}
+        array = dict(times)
+        times.clear()
+        times.update({**described, "anyOf": [array, {"type": "string", "minLength": 1}]})
     body["title"] = TITLE
     body["description"] = (
         f"{model.__doc__ or ''}".strip()

@@ -9,6 +9,8 @@ from typing import Any
 import click
 
 from docgen._version import __version__
+from docgen.cli.console import Console, console, no_color, show_changes
+from docgen.cli.groups import OrderedGroup
 from docgen.errors import Advisory, DocgenError, Issue
 
 _CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
@@ -25,15 +27,9 @@ _TEMPLATES = click.option(
 _STRICT = click.option("--strict", is_flag=True, help="Treat advice from the guide as errors.")
 
 
-def _fail(error: DocgenError) -> None:
-    for line in error.lines():
-        click.secho(line, fg="red", err=True)
-    sys.exit(1)
-
-
 def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:
     for _, issue in advisories:
-        click.secho(f"warning: {issue}", fg="yellow", err=True)
+        console().warn(str(issue))
 
 
 class _ProgressBar:
@@ -62,30 +58,55 @@ class _ProgressBar:
         self.active = False
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(
+    cls=OrderedGroup,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
 @click.version_option(__version__, prog_name="docgen")
-def main() -> None:
+@click.option("-q", "--quiet", is_flag=True, help="Print only warnings and errors.")
+@click.option("-v", "--verbose", is_flag=True, help="Print more about what is done.")
+@click.pass_context
+def main(ctx: click.Context, quiet: bool, verbose: bool) -> None:
     """Make the whole hiring pack for a peer-support-worker post from one YAML case file.
 
     \b
-    Example:
-      docgen build samples/region-vest.yaml -o out/region-vest
+    Start a case, check it, build it:
+      docgen init case.yaml
+      docgen validate case.yaml
+      docgen build case.yaml -o out/case
+    \b
+    Or first try a complete example:
+      docgen init --example example.yaml
+      docgen build example.yaml -o out/example
     """
+    if no_color():
+        ctx.color = False
+    ctx.obj = Console(level=1 if verbose else -1 if quiet else 0)
 
 
-@main.command()
+@main.command(short_help="Build every document of a case into a folder.")
 @_CASE
 @click.option(
     "-o",
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="Output folder.",
+    default=None,
+    help="Output folder (default: out/<the case's reference>).",
 )
 @_CONFIG
 @_TEMPLATES
 @_STRICT
+@click.option(
+    "--force",
+    is_flag=True,
+    help="Go ahead although files in the way were changed or not made by docgen (or the "
+    "folder belongs to another case): they are first moved into a dated backup folder.",
+)
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Show what would be written, replaced, removed and kept; write nothing.",
+)
 @click.option(
     "--pdf/--no-pdf",
     default=None,
@@ -101,28 +122,36 @@ def main() -> None:
 )
 def build(
     case: Path,
-    out: Path,
+    out: Path | None,
     config: Path | None,
     templates: Path | None,
     strict: bool,
+    force: bool,
+    dry_run: bool,
     pdf: bool | None,
     pdf_timeout: float | None,
 ) -> None:
     """Build every document of CASE into the output folder (all or nothing).
 
+    A rebuild replaces only what docgen wrote and nobody changed since; anything else in
+    the way stops it (see --force).
+
     \b
     Example:
-      docgen build case.yaml -o out/case --pdf
+      docgen build case.yaml --pdf
+      docgen build case.yaml -o out/case --dry-run
     """
     from docgen.pack.pipeline import PdfOptions  # noqa: PLC0415 - keeps `docgen --help` fast
     from docgen.pack.pipeline import build as run  # noqa: PLC0415
 
     bar = _ProgressBar("converting to PDF")
+    out_ = console()
+    _sources(case, config, templates)
 
     def show(record: dict[str, Any]) -> None:
-        if bar.active:
+        if bar.active or dry_run:
             return
-        click.echo(f"  {record['kind']:<18} {record['path']}")
+        out_.info(f"  {record['kind']:<18} {record['path']}")
 
     try:
         result = run(
@@ -133,21 +162,35 @@ def build(
             strict=strict,
             on_document=show,
             pdf=PdfOptions(enabled=pdf, timeout=pdf_timeout, progress=bar.update),
+            force=force,
+            dry_run=dry_run,
         )
     except DocgenError as e:
         bar.close()
-        _fail(e)
-        return
+        out_.fail(e)
     bar.close()
     for warning in result.warnings:
-        click.secho(f"warning: {warning}", fg="yellow", err=True)
+        out_.warn(warning)
     for skip in result.skipped:
-        click.echo(f"  skipped {skip['kind']}: {skip['reason']}")
+        out_.info(f"  skipped {skip['kind']}: {skip['reason']}")
     _advise(result.advisories)
-    click.echo(f"{len(result.documents)} documents written to {out} (see manifest.json)")
+    for note in result.notes:
+        out_.note(note)
+    show_changes(result.changes, result.out)
+    if not dry_run:
+        out_.info(f"{len(result.documents)} documents written to {result.out} "
+                  "(see manifest.json)")
 
 
-@main.command()
+def _sources(case: Path, config: Path | None, templates: Path | None) -> None:
+    """With -v: which files the run reads."""
+    out_ = console()
+    out_.detail(f"case: {case}")
+    out_.detail(f"settings: the shipped defaults{f', then {config}' if config else ''}")
+    out_.detail(f"templates: {f'{templates}, then ' if templates else ''}the shipped templates")
+
+
+@main.command(short_help="Check a case as a build would, writing nothing.")
 @_CASE
 @_CONFIG
 @_TEMPLATES
@@ -161,21 +204,82 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
     """
     from docgen.pack.pipeline import validate as run  # noqa: PLC0415
 
+    out_ = console()
+    _sources(case, config, templates)
     try:
         checked = run(case, config=config, templates=templates, strict=strict)
     except DocgenError as e:
-        _fail(e)
-        return
+        out_.fail(e)
     _advise(checked.advisories)
+    for note in checked.notes:
+        out_.note(note)
+    for path in checked.planned:
+        out_.detail(f"  would write {path}")
     n = len(checked.advisories)
-    click.echo(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
+    out_.info(f"{case}: valid ({n} piece{'s' if n != 1 else ''} of advice)")
 
 
-# Tools for consultants and HR officers: starter case, JSON Schema, template list and lint.
+@main.command(short_help="Delete a case's outputs once its retention period has passed.")
+@_CASE
+@click.option(
+    "-o",
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="The case's output folder (default: out/<the case's reference>).",
+)
+@_CONFIG
+@click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
+def purge(case: Path, out: Path | None, config: Path | None, dry_run: bool) -> None:
+    """Delete every output of CASE once its retention period has passed.
+
+    The period runs from dates.recruitment_closed for retention.months. Everything the
+    folder's manifest lists goes (documents, PDFs, returned scoresheets and summaries
+    stored with it, docgen's backups); a record without personal data stays.
+
+    \b
+    Example:
+      docgen purge case.yaml --dry-run
+    """
+    from docgen.retention.purging import purge as run  # noqa: PLC0415
+
+    out_ = console()
+    try:
+        result = run(case, out, config=config, dry_run=dry_run)
+    except DocgenError as e:
+        out_.fail(e)
+    verb = "would delete" if dry_run else "deleted"
+    for rel in result.deleted:
+        out_.info(f"  {verb} {rel}")
+    for rel in result.backups:
+        out_.info(f"  {verb} {rel}/ (a backup folder)")
+    n, b = len(result.deleted), len(result.backups)
+    out_.info(f"{verb} {n} file{'s' if n != 1 else ''} and {b} backup folder"
+               f"{'s' if b != 1 else ''} of case {result.reference} from {result.out} "
+               f"(retention ended {result.ended.isoformat()})")
+    if not dry_run:
+        out_.info(f"a record without personal data is in {result.out / 'purged.json'}")
+    if result.left:
+        out_.info(f"left {len(result.left)} file(s) docgen did not write; check them "
+                   "yourself:")
+        for rel in result.left:
+            out_.info(f"  {rel}")
+    if result.consented:
+        out_.note(
+            f"{result.consented} applicant(s) consented to their application being kept for "
+            f"future posts ({result.consent_months} months). docgen keeps no applications: "
+            "if HR keeps them, they are outside this folder and must be deleted when that "
+            "period ends.")
+
+
+# The panel's scoresheets back in (collect); tools for consultants and HR officers:
+# starter case, JSON Schema, templates, settings.
 from docgen.cli.scores import collect  # noqa: E402
+from docgen.cli.settings import config  # noqa: E402
 from docgen.cli.tools import init, schema, templates  # noqa: E402
 
 main.add_command(collect)
 main.add_command(init)
-main.add_command(schema)
 main.add_command(templates)
+main.add_command(config)
+main.add_command(schema)

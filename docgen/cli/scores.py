@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Any
 
 import click
 
+from docgen.cli.console import console, show_changes
 from docgen.errors import DocgenError
 
 
@@ -37,46 +37,58 @@ def ranking_lines(result: Any, *, names: bool) -> list[str]:
     return lines
 
 
-@click.command()
+@click.command(short_help="Check the panel's returned scoresheets and summarise them.")
 @click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path), metavar="FILES_OR_FOLDERS...")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path),
-              default=Path("out"), show_default=True,
-              help="The case's output folder, where the summary is written.")
+@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="The case's output folder, where the summary is written (default: "
+                   "out/<the case's reference>, where the build put the scoresheets).")
 @click.option("--partial", is_flag=True,
               help="Summarise the usable scoresheets even if some are missing or invalid.")
 @click.option("--names", is_flag=True, help="Show applicants' names in the terminal table.")
+@click.option("--force", is_flag=True,
+              help="Replace a summary that was changed since docgen wrote it (or a file "
+                   "docgen did not write in its place): it is first moved into a dated "
+                   "backup folder.")
+@click.option("--dry-run", is_flag=True,
+              help="Check the scoresheets and show the ranking; write nothing.")
 @click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
               help="An organisation's settings, laid over the defaults.")
 @click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="An organisation's template folder.")
-def collect(case: Path, files: tuple[Path, ...], out: Path, partial: bool, names: bool,
-            config: Path | None, templates: Path | None) -> None:
+              help="An organisation's template folder; missing templates fall back to the "
+                   "shipped ones.")
+def collect(case: Path, files: tuple[Path, ...], out: Path | None, partial: bool,
+            names: bool, force: bool, dry_run: bool, config: Path | None,
+            templates: Path | None) -> None:
     """Check the panel's returned scoresheets and write the panel's summary.
 
     FILES_OR_FOLDERS are the returned workbooks, under any name and in any order, or
     folders holding them. Each is matched to its panel member by its hidden metadata.
     Every problem is listed as file!sheet!cell and nothing is written, unless --partial.
+    The summary joins the case's output folder like a build's files.
 
     \b
     Example:
-      docgen collect case.yaml returned/ -o out/case
+      docgen collect case.yaml returned/
+      docgen collect case.yaml returned/ -o out/case --partial
     """
     from docgen.scoring import collect as run  # noqa: PLC0415 - keeps `docgen --help` fast
 
+    out_ = console()
     try:
         result = run(case, list(files), out, partial=partial, config=config,
-                     templates=templates)
+                     templates=templates, force=force, dry_run=dry_run)
     except DocgenError as e:
-        for line in e.lines():
-            click.secho(line, fg="red", err=True)
-        sys.exit(1)
+        out_.fail(e)
+    for warning in result.changes.warnings:
+        out_.warn(warning)
     for issue in result.problems:
-        click.secho(f"warning: {issue}", fg="yellow", err=True)
+        out_.warn(str(issue))
     if result.missing:
-        click.secho(f"missing from the summary: {', '.join(result.missing)}", fg="yellow",
-                    err=True)
+        out_.warn(f"missing from the summary: {', '.join(result.missing)}")
     for line in ranking_lines(result, names=names):
-        click.echo(line)
-    click.echo(f"summary written to {result.path}")
+        out_.info(line)
+    show_changes(result.changes, result.out)
+    if not dry_run:
+        out_.info(f"summary written to {result.path}")

@@ -1,6 +1,6 @@
 """Commands for setting up cases and maintaining templates: ``init``, ``schema``, ``templates``.
 
-They are plain click commands; ``docgen/cli/main.py`` attaches them to the main group. Like
+They are plain click commands; ``docgen/cli/app.py`` attaches them to the main group. Like
 the rest of the CLI they print problems in red on stderr and exit 1, and exit 2 on wrong
 usage (click's own). Heavy modules are imported inside the commands so that
 ``docgen --help`` stays fast.
@@ -14,6 +14,8 @@ from typing import NoReturn
 
 import click
 
+from docgen.cli.console import console
+from docgen.cli.groups import TemplatesGroup
 from docgen.errors import DocgenError
 
 _CONFIG = click.option(
@@ -23,9 +25,7 @@ _CONFIG = click.option(
 
 
 def _fail(error: DocgenError) -> NoReturn:
-    for line in error.lines():
-        click.secho(line, fg="red", err=True)
-    sys.exit(1)
+    console().fail(error)
 
 
 def _write(output: Path, text: str) -> None:
@@ -36,34 +36,44 @@ def _write(output: Path, text: str) -> None:
         _fail(DocgenError(f"cannot write {output} ({e.strerror})"))
 
 
-@click.command(short_help="Write a commented starter case file and its JSON Schema.")
+@click.command(short_help="Start a case: a commented starter file to fill in.")
 @click.argument("path", required=False, default=Path("case.yaml"),
                 type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--example", is_flag=True,
+              help="Write a complete example case instead, ready to build.")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it already exists.")
-def init(path: Path, force: bool) -> None:
+def init(path: Path, example: bool, force: bool) -> None:
     """Write a starter case file at PATH (default case.yaml), commented in Danish.
 
-    Every field is explained and filled with an example; the file validates as
-    written. Beside it goes case.schema.json, which the file's first line points
-    editors to (completion and checks while typing, also offline).
+    Every field is explained and holds a fictional example to replace; until you
+    do, validate and build point at each example left (file, line, field).
+    With --example, PATH gets a complete fictional case that builds as it is.
+    Beside it goes case.schema.json, which the file's first line points editors
+    to (completion and checks while typing, also offline).
 
     \b
-    Example:
+    Examples:
       docgen init sager/peer-2026.yaml
       docgen validate sager/peer-2026.yaml
+      docgen init --example example.yaml
     """
     from docgen.case.starter import write_starter  # noqa: PLC0415
 
+    out = console()
     try:
-        written = write_starter(path, force=force)
+        written = write_starter(path, force=force, example=example)
     except DocgenError as e:
         _fail(e)
-    click.echo(f"wrote {written.case} (a starter case: replace the examples with your own)")
-    click.echo(f"wrote {written.schema} (the JSON Schema editors use for completion)")
-    click.echo(f"next: docgen validate {written.case}")
+    what = "a complete example case" if example else "a starter case: replace the examples"
+    out.info(f"wrote {written.case} ({what})")
+    out.info(f"wrote {written.schema} (the JSON Schema editors use for completion)")
+    if example:
+        out.info(f"next: docgen build {written.case} -o out/{written.case.stem}")
+    else:
+        out.info(f"next: fill it in, then docgen validate {written.case}")
 
 
-@click.command(short_help="Print the JSON Schema of the case file.")
+@click.command(short_help="Print the JSON Schema of the case file (for editors).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the schema to this file instead of printing it.")
 def schema(output: Path | None) -> None:
@@ -84,18 +94,19 @@ def schema(output: Path | None) -> None:
         click.echo(text, nl=False)
         return
     _write(output, text)
-    click.echo(f"wrote {output}")
+    console().info(f"wrote {output}")
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
-             short_help="List template variables; check templates for mistakes.")
+@click.group(cls=TemplatesGroup, context_settings={"help_option_names": ["-h", "--help"]},
+             short_help="Export, check and list the Word and Excel templates.")
 def templates() -> None:
-    """List the names templates may use, and check templates for mistakes.
+    """Export the shipped templates, check them for mistakes, list the names they may use.
 
     \b
     Examples:
-      docgen templates list
+      docgen templates export min-organisation/skabeloner
       docgen templates check min-organisation/skabeloner
+      docgen templates list
     """
 
 
@@ -131,7 +142,35 @@ def list_(fmt: str, as_markdown: bool, output: Path | None, config: Path | None)
         click.echo(page, nl=False)
         return
     _write(output, page)
-    click.echo(f"wrote {output}")
+    console().info(f"wrote {output}")
+
+
+@templates.command("export", short_help="Copy the shipped templates into a folder to edit.")
+@click.argument("folder", metavar="DIR", type=click.Path(file_okay=False, path_type=Path))
+def export(folder: Path) -> None:
+    """Copy the shipped Word and Excel templates into DIR, to restyle in Word or Excel.
+
+    DIR may be new or hold other files; a template already there is never
+    overwritten (then nothing is copied). Build with the edited copies using
+    --templates DIR; any template you delete falls back to the shipped one.
+
+    \b
+    Example:
+      docgen templates export skabeloner
+      docgen templates check skabeloner
+      docgen build case.yaml --templates skabeloner
+    """
+    from docgen.templates.export import export_templates  # noqa: PLC0415
+
+    out = console()
+    try:
+        written = export_templates(folder)
+    except DocgenError as e:
+        _fail(e)
+    for path in written:
+        out.detail(f"  {path}")
+    out.info(f"copied {len(written)} templates into {folder}")
+    out.info(f"next: edit them, then docgen templates check {folder}")
 
 
 @templates.command("check", short_help="Check templates; report every problem and its place.")
@@ -164,14 +203,16 @@ def check(folder: Path | None, config: Path | None) -> None:
     for item in used:
         depth = len(Path(item.relative).parts)
         origin = "missing" if item.path is None else str(Path(*item.path.parts[:-depth]))
-        click.echo(f"  {item.relative:<34} {', '.join(item.kinds) or 'not used':<28} {origin}")
+        console().info(
+            f"  {item.relative:<34} {', '.join(item.kinds) or 'not used':<28} {origin}"
+        )
     if issues:
         for issue in issues:
             click.secho(str(issue), fg="red", err=True)
         n = len(issues)
         files = len({i.file for i in issues})
         click.secho(f"{n} problem{'s' if n != 1 else ''} in {files} template"
-                    f"{'s' if files != 1 else ''}; fix them in Word or Excel and check again.",
-                    fg="red", err=True)
+                    f"{'s' if files != 1 else ''}.", fg="red", err=True)
+        click.echo("hint: fix them in Word or Excel and check again", err=True)
         sys.exit(1)
-    click.echo(f"{len(used)} templates checked: no problems found")
+    console().info(f"{len(used)} templates checked: no problems found")

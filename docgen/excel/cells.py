@@ -20,6 +20,7 @@ from typing import Any
 from jinja2 import Environment, Template, TemplateSyntaxError, UndefinedError
 from jinja2.exceptions import SecurityError
 from openpyxl.cell.cell import Cell
+from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import IllegalCharacterError
 from openpyxl.worksheet.worksheet import Worksheet
@@ -36,7 +37,9 @@ TIME_FORMAT = "hh:mm"
 
 
 def has_jinja(text: object) -> bool:
-    """Tell whether a value is a string holding Jinja markup."""
+    """Tell whether a value is a string (or rich text) holding Jinja markup."""
+    if isinstance(text, CellRichText):
+        return has_jinja(str(text))
     return isinstance(text, str) and any(mark in text for mark in _JINJA_MARKS)
 
 
@@ -159,8 +162,34 @@ class Renderer:
             raise self.fail(where, exc) from None
         return value
 
+    def fill_rich(self, cell: Cell, text: CellRichText, ctx: Mapping[str, Any], where: str) -> None:
+        """Render each run of a rich-text cell on its own, keeping the runs' formats.
+
+        A run that renders empty is dropped, so an optional second line (a description
+        under a bold label) leaves no trace when the case has none.
+        """
+        blocks: list[str | TextBlock] = []
+        for block in text:
+            source = block.text if isinstance(block, TextBlock) else block
+            rendered = self.render(source, ctx, where) if has_jinja(source) else source
+            if not rendered.strip():
+                continue
+            if isinstance(block, TextBlock):
+                blocks.append(TextBlock(block.font, rendered))
+            else:
+                blocks.append(rendered)
+        if not blocks:
+            cell.value = None
+            return
+        plain = "".join(b.text if isinstance(b, TextBlock) else b for b in blocks)
+        set_text(cell, plain)  # the same checks as plain text (control characters, formulas)
+        cell.value = CellRichText(blocks)
+
     def fill_cell(self, cell: Cell, text: str, ctx: Mapping[str, Any], where: str) -> None:
         """Render template text into ``cell``: typed for one expression, else text."""
+        if isinstance(text, CellRichText):
+            self.fill_rich(cell, text, ctx, where)
+            return
         single = _SINGLE_RE.match(text)
         if single and not any(m in single["expr"] for m in ("{{", "}}", "{%", "%}")):
             set_value(cell, self.evaluate(single["expr"].strip(), ctx, where), where)
@@ -241,7 +270,7 @@ def fit_row_heights(ws: Worksheet, rows: set[int] | None = None) -> None:
         # character per unit (bold less), and an estimate that is too short cuts text.
         density = 0.95 if cell.font.b else 1.05
         per_line = max(1.0, (width - 1) * density * base / size)
-        lines = sum(_wrapped_lines(p, per_line) for p in cell.value.split("\n"))
+        lines = sum(_wrapped_lines(p, per_line) for p in str(cell.value).split("\n"))
         needed[row] = max(needed.get(row, 0.0), lines * size * 1.3 + 5)
     for row, height in needed.items():
         dim = ws.row_dimensions[row]

@@ -186,7 +186,8 @@ def fill_workbook(
 def _load(raw: bytes, found: list[str]) -> Workbook:
     with pywarnings.catch_warnings(record=True) as caught:
         pywarnings.simplefilter("always")
-        wb = load_workbook(BytesIO(raw), rich_text=False)
+        # Rich text is kept: a cell may mix formats (a bold label over a plain description).
+        wb = load_workbook(BytesIO(raw), rich_text=True)
     found.extend(f"openpyxl: {w.message}" for w in caught)
     for reserved in (META_SHEET,):
         if reserved in wb.sheetnames:

@@ -3,7 +3,8 @@
 ``pipeline.build`` is the recipe (check, plan, render, PDF, write) and ``pipeline.validate``
 its checks alone; ``plan`` decides the documents and their safe names (``naming``),
 ``render`` dispatches each to the Word or Excel wing, ``pdfstage`` converts them, and
-``output`` writes everything atomically with the manifest.
+``docgen.output`` writes everything all or nothing with the manifest, never over
+the user's work.
 """
 
 from docgen.pack.pipeline import BuildResult, PdfOptions, build, validate

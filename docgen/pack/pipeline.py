@@ -13,30 +13,32 @@ from pathlib import Path
 from typing import Any
 
 from docgen._version import __version__
-from docgen.case.load import Checked, check_case
+from docgen.case.load import Checked, check_case, check_retention, default_out
 from docgen.case.model import Case
 from docgen.errors import Advisory, Issue, TemplateError
-from docgen.output.add import kept_entries
+from docgen.output.changes import Report
 from docgen.output.staging import Staging
 from docgen.pack.pdfstage import make_pdfs
 from docgen.pack.plan import Plan, make_plan
 from docgen.pack.render import Renderer
 from docgen.pdf.soffice import find_soffice
 from docgen.settings import Settings, load_settings
-from docgen.templates.context import base_context
+from docgen.templates.context import base_context, letter_date, letter_date_source
 
 Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass
 class BuildResult:
-    """What a build wrote."""
+    """What a build wrote (or, in a dry run, would write): ``changes`` says what moved."""
 
     out: Path
     documents: list[dict[str, Any]] = field(default_factory=list)
     skipped: list[dict[str, str]] = field(default_factory=list)
     advisories: list[tuple[Advisory, Issue]] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    changes: Report = field(default_factory=Report)
 
 
 def check_templates(settings: Settings) -> None:
@@ -61,8 +63,30 @@ def validate(
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
-    make_plan(checked.case, settings, base_context(checked.case, settings))
+    plan = make_plan(checked.case, settings, base_context(checked.case, settings))
+    checked.planned = [job.path for job in plan.jobs]
+    checked.notes.extend(_plan_notes(checked.case, plan))
     return checked
+
+
+_DATED = {"rejection-letter", "letters-print"}
+
+
+def _plan_notes(case: Case, plan: Plan) -> list[str]:
+    """What the user should know about the documents a plan makes."""
+    if not any(job.spec.kind in _DATED for job in plan.jobs):
+        return []
+    source = letter_date_source(case)
+    fix = "set dates.letters (or dates.recruitment_closed) in the case to choose the date"
+    if source == "today":
+        when = dt.date.today().isoformat()
+        return [f"the letters are dated today ({when}): the case gives neither "
+                f"dates.letters nor dates.recruitment_closed; {fix}"]
+    if source == "SOURCE_DATE_EPOCH":
+        when = letter_date(case).isoformat()
+        return [f"the letters are dated {when} from SOURCE_DATE_EPOCH: the case gives "
+                f"neither dates.letters nor dates.recruitment_closed; {fix}"]
+    return []
 
 
 def _created(case: Case) -> dt.datetime:
@@ -81,34 +105,45 @@ class PdfOptions:
 
 def build(
     case_path: Path,
-    out: Path,
+    out: Path | None = None,
     *,
     config: Path | None = None,
     templates: Path | None = None,
     strict: bool = False,
     on_document: Progress | None = None,
     pdf: PdfOptions | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> BuildResult:
-    """Build every document of the case into ``out``; all or nothing."""
+    """Build every document of the case into ``out`` (default ``out/<reference>``).
+
+    All or nothing, and never over the user's work: a file that changed since docgen wrote
+    it, or that docgen did not write, stops the build unless ``force`` (which moves it
+    into a backup folder first). ``dry_run`` renders elsewhere and only reports the plan.
+    ``today`` (default: the clock) decides whether the retention period has ended.
+    """
     settings = load_settings(config, templates)
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
     case = checked.case
+    check_retention(case, settings, today or dt.date.today())
+    out = default_out(case) if out is None else out
     pdf = pdf or PdfOptions()
     want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
     soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
     plan: Plan = make_plan(case, settings, base_context(case, settings))
     result = BuildResult(
-        out, skipped=[s.as_dict() for s in plan.skipped], advisories=checked.advisories
+        out,
+        skipped=[s.as_dict() for s in plan.skipped],
+        advisories=checked.advisories,
+        notes=[*checked.notes, *_plan_notes(case, plan)],
     )
     created = _created(case)
-    with Staging(out) as stage:
-        renderer = Renderer(case, case_path.parent, settings, created)
-        try:
-            _render_all(plan, renderer, stage, result, on_document)
-        finally:
-            renderer.close()
+    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
+        renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
+        _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
             timeout = pdf.timeout or settings.pdf.timeout_seconds
             when = created.replace(tzinfo=dt.UTC)
@@ -123,12 +158,8 @@ def build(
                 result.documents.append(record)
                 if on_document:
                     on_document(record)
-        result.warnings = renderer.warnings
-        manifest = _manifest(checked, result)
-        # Documents another command added (the panel's summary) are not the build's to remove.
-        rebuilt = {str(d["path"]) for d in result.documents}
-        manifest["documents"] = [*result.documents, *kept_entries(out, rebuilt)]
-        stage.commit(manifest)
+        result.warnings = [*stage.warnings, *renderer.warnings]
+        result.changes = stage.commit(_manifest(checked, result))
     return result
 
 
@@ -151,6 +182,7 @@ def _render_all(
 def _manifest(checked: Checked, result: BuildResult) -> dict[str, Any]:
     return {
         "docgen": __version__,
+        "reference": checked.case.reference,
         "case": checked.path.as_posix(),
         "case_sha256": checked.sha256,
         "documents": result.documents,

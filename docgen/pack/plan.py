@@ -148,6 +148,8 @@ def make_plan(case: Case, settings: Settings, base: dict[str, Any]) -> Plan:
                 )
         else:
             chosen, why = _select(case, spec)
+            if spec.kind == "phone-guide" and not case.decision.phone_calls:
+                why = "the case plans no phone calls (decision.phone_calls: no)"
             if why:
                 skipped.append(Skip(spec.kind, why, spec.variant))
                 continue

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import tempfile
 from pathlib import Path
 
 from docx.shared import Mm
@@ -52,7 +51,8 @@ def embed_logo(path: Path, logo: Path) -> None:
 class Renderer:
     """Renders the jobs of one build, remembering what it made for the print files."""
 
-    def __init__(self, case: Case, case_dir: Path, settings: Settings, created: dt.datetime):
+    def __init__(self, case: Case, case_dir: Path, settings: Settings, created: dt.datetime,
+                 scratch: Path):
         self.case = case
         self.logo = case_dir / case.organisation.logo if case.organisation.logo else None
         self.template_version = settings.template_version
@@ -62,11 +62,7 @@ class Renderer:
         self.warnings: list[str] = []
         self.stamp = created.strftime("%Y-%m-%dT%H:%M:%SZ")
         self.xlsx_env = make_env(autoescape=False)
-        self._scratch = tempfile.TemporaryDirectory(prefix="docgen-templates-")
-
-    def close(self) -> None:
-        """Remove the scratch copies of templates."""
-        self._scratch.cleanup()
+        self._scratch = scratch  # inside the staging folder, so it goes with it
 
     def render(self, job: Job) -> bytes:
         """Render one job."""
@@ -86,7 +82,7 @@ class Renderer:
         """A template compiled once; its package is normalised once, so every copy is too."""
         tpl = self.compiled.get(template)
         if tpl is None:
-            clean = Path(self._scratch.name) / f"{len(self.compiled)}.docx"
+            clean = self._scratch / f"template-{len(self.compiled)}.docx"
             clean.write_bytes(template.read_bytes())
             if self.logo is not None:
                 embed_logo(clean, self.logo)

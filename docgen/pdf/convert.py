@@ -27,6 +27,7 @@ from datetime import datetime
 from pathlib import Path
 
 from docgen.errors import ConversionError
+from docgen.pdf import reaper
 from docgen.pdf.soffice import INSTALL_HELP
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
@@ -252,8 +253,8 @@ def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
             *(str(j.source.absolute()) for j in chunk.jobs)]
     with (chunk.home / "log.txt").open("wb") as log:
         try:
-            chunk.proc = subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=log,
-                                          stderr=subprocess.STDOUT, start_new_session=True)
+            chunk.proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=log,
+                                      stderr=subprocess.STDOUT)
         except OSError as exc:
             message = f"LibreOffice could not be started ({soffice}): {exc.strerror or exc}"
             raise ConversionError(message, hint=INSTALL_HELP) from None
@@ -275,6 +276,7 @@ def _stop(chunk: _Chunk) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
+    reaper.forget(proc.pid)
 
 
 def _hang_error(names: list[str], timeout: float) -> ConversionError:

@@ -14,11 +14,12 @@ from pathlib import Path
 
 from docgen.case.effective import effective_criteria, effective_scale
 from docgen.case.figures import Panel, compute
-from docgen.case.load import check_case
+from docgen.case.load import check_case, check_retention, default_out
 from docgen.case.model import Case
 from docgen.errors import Issue, ReadError
 from docgen.excel.untrusted import Limits
-from docgen.output.add import add_file
+from docgen.output.changes import Report
+from docgen.output.staging import write_file
 from docgen.scoring.returned import Expected, Returned, read_returned
 from docgen.scoring.summary import render_summary
 from docgen.settings import Settings, find_template, load_settings
@@ -38,6 +39,8 @@ class CollectResult:
     panel: Panel
     path: Path | None = None
     """The summary written (relative paths in the manifest; this one is absolute)."""
+    changes: Report = field(default_factory=Report)
+    """What writing the summary did (or, in a dry run, would do) to the output folder."""
     problems: list[Issue] = field(default_factory=list)
     """Problems left out under ``partial`` (empty otherwise: problems raise)."""
     missing: list[str] = field(default_factory=list)
@@ -140,24 +143,37 @@ def figures_of(case: Case, settings: Settings, usable: dict[str, Returned]) -> P
 def collect(
     case_path: Path,
     inputs: list[Path],
-    out: Path,
+    out: Path | None = None,
     *,
     partial: bool = False,
     config: Path | None = None,
     templates: Path | None = None,
     limits: Limits | None = None,
+    force: bool = False,
+    dry_run: bool = False,
+    today: dt.date | None = None,
 ) -> CollectResult:
     """Verify the returned scoresheets in ``inputs`` and write the summary into ``out``.
 
+    ``out`` (default ``out/<reference>``) is the folder the case was built into: the
+    summary joins its manifest (``added``) under the build's rules (``write_file``). A
+    summary the panel changed since docgen wrote it is refused unless ``force`` (which
+    moves it into a backup folder first); ``dry_run`` checks everything and writes
+    nothing. ``today`` (default: the clock) decides whether the retention period has
+    ended, as for a build.
+
     Raises:
         CaseError: the case file has problems.
+        RetentionError: the case's retention period has ended.
         ReadError: a returned file has problems, or a member is missing or returned
             twice (unless ``partial``), or nothing usable was returned.
-        OutputError: the summary cannot be written (e.g. a file docgen did not make is
-            in its place).
+        OutputError: the summary cannot be written (e.g. the folder holds no build of
+            this case, or a file docgen did not make is in its place).
     """
     settings = load_settings(config, templates)
     case = check_case(case_path, settings).case
+    check_retention(case, settings, today or dt.date.today())
+    out = default_out(case) if out is None else out
     template = find_template(settings, settings.collect.template)
     if template is None:
         msg = f"the summary template {settings.collect.template} was not found"
@@ -180,9 +196,11 @@ def collect(
     rel = settings.collect.output
     # Member ids, never the returned files' names: those may carry people's names.
     record = {"kind": KIND, "recipient": None, "members": sorted(usable)}
-    path = add_file(out, rel, data, record, command="collect")
+    changes = write_file(out, rel, data, record, reference=case.reference, force=force,
+                         dry_run=dry_run)
     return CollectResult(
-        out=out, panel=panel, path=path, problems=problems, missing=missing,
+        out=out, panel=panel, path=out.absolute() / rel, changes=changes,
+        problems=problems, missing=missing,
         files={m: r.file for m, r in usable.items()},
         names={a.id: a.name for a in case.applicants},
     )

@@ -255,18 +255,24 @@ def _layout_problem(grid: dict[tuple[int, int], Cell], ids: list[str],
                         "and send new scoresheets")
 
 
+def _label(cell: Cell) -> str:
+    """A criterion cell's label: its first line (the description, if shown, follows it in
+    the same cell)."""
+    return _text(cell).split("\n", 1)[0].strip()
+
+
 def _renamed(grid: dict[tuple[int, int], Cell], id_cells: list[tuple[int, int]], where: str,
              expected: Expected) -> list[Issue]:
     """Criteria whose label no longer reads as configured (the ids are where they were)."""
     label_col = None
     for (row, _), label in zip(id_cells, expected.labels, strict=True):
         label_col = next((c for (r, c), cell in grid.items()
-                          if r == row and cell[2] and _text(cell) == label), None)
+                          if r == row and cell[2] and _label(cell) == label), None)
         if label_col is not None:
             break
     out = []
     for (row, _), crit, label in zip(id_cells, expected.criteria, expected.labels, strict=True):
-        texts = {_text(cell) for (r, _c), cell in grid.items() if r == row and cell[2]}
+        texts = {_label(cell) for (r, _c), cell in grid.items() if r == row and cell[2]}
         if label not in texts:
             col = label_col or 2
             out.append(_issue(f"{where}!{get_column_letter(col)}{row}",

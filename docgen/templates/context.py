@@ -11,10 +11,23 @@ import os
 from typing import Any
 
 from docgen.case.effective import effective_criteria, effective_scale, retention_months
-from docgen.case.model import Applicant, Case, PanelMember
+from docgen.case.model import Applicant, Case, PanelMember, times_named_in
+from docgen.jinja import opremsning, punktum, stort
 from docgen.settings import Scale, Settings
 
 BLANK_SHEET_ROWS = 6
+
+
+def letter_date_source(case: Case) -> str:
+    """Where the letters' date comes from: ``letters``, ``recruitment_closed``,
+    ``SOURCE_DATE_EPOCH`` or ``today``."""
+    if case.dates.letters:
+        return "letters"
+    if case.dates.recruitment_closed:
+        return "recruitment_closed"
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip().isdigit():
+        return "SOURCE_DATE_EPOCH"
+    return "today"
 
 
 def letter_date(case: Case, today: dt.date | None = None) -> dt.date:
@@ -40,9 +53,20 @@ def scale_dict(scale: Scale) -> dict[str, Any]:
     }
 
 
-def _applicant(a: Applicant) -> dict[str, Any]:
+def _applicant(a: Applicant, greeting: str = "first-name") -> dict[str, Any]:
     data = a.model_dump()
     data["first_name"] = a.name.split()[0]
+    data["greeting"] = data["first_name"] if greeting == "first-name" else a.name
+    data["reachable"] = bool(a.address or a.email)
+    return data
+
+
+def _decision(case: Case) -> dict[str, Any]:
+    decision = case.decision
+    data = decision.model_dump()
+    hired = sum(1 for a in case.applicants if a.outcome == "hired")
+    data["posts"] = decision.posts or max(hired, 1)
+    data["more_posts_expected"] = decision.more_posts_expected or bool(decision.later_posts)
     return data
 
 
@@ -54,11 +78,28 @@ def _slots(case: Case) -> list[dict[str, Any]]:
     ]
 
 
+def _working_times_line(chosen: list[str], texts: list[str], note: str | None) -> str:
+    """The working times as the posting prints them, each fact once.
+
+    A note that already names every chosen time ('Dagtimer og enkelte aftener') stands
+    alone; otherwise the chosen times come first and the note follows as a sentence.
+    """
+    if not note:
+        return stort(opremsning(texts))
+    if set(chosen) <= set(times_named_in(note)):
+        return stort(punktum(note))
+    return f"{stort(opremsning(texts))}. {stort(punktum(note))}"
+
+
 def _position(case: Case, settings: Settings) -> dict[str, Any]:
     labels = settings.labels
     pos = case.position.model_dump()
     pos["employment_form_text"] = labels["employment_form"][case.position.employment_form]
     pos["working_times_text"] = [labels["working_times"][w] for w in case.position.working_times]
+    pos["working_times_line"] = _working_times_line(
+        list(case.position.working_times), pos["working_times_text"],
+        case.position.working_times_note,
+    )
     pos["peer_education_text"] = labels["peer_education"][case.position.peer_education]
     hours = case.position.hours_per_week
     pos["hours_per_week"] = int(hours) if hours == int(hours) else hours
@@ -67,7 +108,8 @@ def _position(case: Case, settings: Settings) -> dict[str, Any]:
 
 def base_context(case: Case, settings: Settings, *, today: dt.date | None = None) -> dict[str, Any]:
     """The context every document shares."""
-    applicants = [_applicant(a) for a in case.applicants]
+    greeting = settings.letters.greeting
+    applicants = [_applicant(a, greeting) for a in case.applicants]
     active = [a for a in applicants if a["outcome"] != "withdrawn"]
     org = case.organisation.model_dump()
     org["sector_text"] = settings.labels["sector"][case.organisation.sector]
@@ -89,7 +131,7 @@ def base_context(case: Case, settings: Settings, *, today: dt.date | None = None
         "applicant_count": len(applicants),
         "interviewed_count": sum(1 for a in active if a["interviewed"]),
         "hired": [a for a in active if a["outcome"] == "hired"],
-        "decision": case.decision.model_dump(),
+        "decision": _decision(case),
         "retention": {
             "months": retention_months(case, settings),
             "consent_months": case.retention.consent_months,
@@ -170,7 +212,9 @@ def applicant_context(
     """Context of a document made for one applicant (it carries no other applicant's data)."""
     ctx = {k: v for k, v in base.items() if k not in ("applicants", "hired", "interview")}
     ctx["interview"] = {k: v for k, v in base["interview"].items() if k != "slots"}
-    ctx["applicant"] = _applicant(applicant)
+    # The shared list already holds this applicant with the configured greeting.
+    known = next((a for a in base["applicants"] if a["id"] == applicant.id), None)
+    ctx["applicant"] = dict(known) if known is not None else _applicant(applicant)
     ctx["applicant"]["slot"] = next(
         (s for s in base["interview"]["slots"] if s["applicant"] == applicant.id), None
     )

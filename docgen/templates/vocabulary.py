@@ -119,6 +119,12 @@ DERIVED: dict[str, tuple[str, str]] = {
         "The working times in Danish (labels.working_times), e.g. dagtimer, aftener; "
         "join them with |opremsning.",
     ),
+    "position.working_times_line": (
+        "text",
+        "The working times for the posting's fact box, each fact once: the chosen times "
+        "('Dagtimer og aftener'), followed by working_times_note as a sentence unless the "
+        "note already names them.",
+    ),
     "position.peer_education_text": (
         "text", "A sentence stating the peer-education stance (labels.peer_education)."
     ),
@@ -128,10 +134,20 @@ DERIVED: dict[str, tuple[str, str]] = {
         "list of groups", "The applicants who have not withdrawn, in the case file's order."
     ),
     "applicants[].first_name": ("text", "The first word of the applicant's name."),
+    "applicants[].greeting": (
+        "text",
+        "The name a letter greets the applicant by: the first name, or the full name when "
+        "the configuration says letters.greeting: full-name.",
+    ),
+    "applicants[].reachable": (
+        "yes/no", "Whether the case has a postal address or an e-mail address for the letter."
+    ),
     "applicant_count": ("whole number", "Number of applicants, withdrawn ones included."),
     "interviewed_count": ("whole number", "Number of applicants (not withdrawn) interviewed."),
     "hired": ("list of groups", "The hired applicants (the same fields as applicants)."),
     "hired[].first_name": ("text", "The first word of the hired person's name."),
+    "hired[].greeting": ("text", "The name a letter would greet the hired person by."),
+    "hired[].reachable": ("yes/no", "Whether the case has a postal or e-mail address."),
     "retention": ("group", "How long applications are kept."),
     "retention.months": (
         "whole number",
@@ -208,6 +224,12 @@ DERIVED: dict[str, tuple[str, str]] = {
     **{f"sheet_applicants[].slot.{k}": v for k, v in _SLOT.items()},
     "applicant": ("group", "The applicant this document is for (never any other applicant)."),
     "applicant.first_name": ("text", "The first word of the applicant's name."),
+    "applicant.greeting": (
+        "text", "The name the letter greets the applicant by (configuration letters.greeting)."
+    ),
+    "applicant.reachable": (
+        "yes/no", "Whether the case has a postal address or an e-mail address for the letter."
+    ),
     "applicant.slot": ("group or empty", "The applicant's interview slot, if any."),
     **{f"applicant.slot.{k}": v for k, v in _SLOT.items()},
     "variant": (
