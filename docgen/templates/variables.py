@@ -307,6 +307,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
     from docgen.errors import CaseError  # noqa: PLC0415
     from docgen.loading import load_model  # noqa: PLC0415
     from docgen.templates.context import applicant_context, base_context, member_context  # noqa: PLC0415
+    from docgen.templates.summary import sample_summary  # noqa: PLC0415
 
     settings = settings or sm.load_settings()
     case, _, issues = load_model(starter_path(), cm.Case, display_name="configs/starter-case.yaml")
@@ -314,6 +315,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         raise CaseError("The shipped starter case does not validate.", issues)
     base = base_context(case, settings, today=dt.date(2026, 1, 1))
     return {
+        "summary": [sample_summary(case, settings, base)],
         "case": [base],
         "panel": [member_context(base, case, m) for m in case.panel],
         "applicant": [
