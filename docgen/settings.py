@@ -158,6 +158,25 @@ class JobStartSettings(_Model):
     introduction: list[IntroPhase] = Field(min_length=1)
 
 
+class CollectSettings(_Model):
+    """Reading returned scoresheets and writing the panel's summary (``docgen collect``)."""
+
+    spread_threshold: int = Field(
+        2, ge=1, description="Flag a criterion when the panel's scores differ by this much."
+    )
+    template: str = Field(
+        "xlsx/scoreark_oversigt.xlsx", description="The summary's template (xlsx/...)."
+    )
+    output: str = Field(
+        "scoreark_oversigt.xlsx", description="The summary's path inside the output folder."
+    )
+    readable_template_versions: list[str] = Field(
+        default_factory=list,
+        description="Older scoresheet template versions collect still reads "
+        "(the current template_version always is).",
+    )
+
+
 class DocumentSpec(_Model):
     """One document kind the build makes (an entry of ``configs/documents.yaml``)."""
 
@@ -185,6 +204,7 @@ class Settings(_Model):
     pdf: PdfSettings = PdfSettings()
     limits: Limits = Limits()
     letters: LetterSettings = LetterSettings()
+    collect: CollectSettings = CollectSettings()
     scale: Scale
     recommendations: list[str] = Field(min_length=2)
     criteria: list[Criterion] = Field(min_length=1)

@@ -194,3 +194,30 @@ def test_limits_are_configuration(tmp_path: Path) -> None:
     docx_template(tmp_path / "tpl/docx/p.docx", "{{ range(500)|length }}")
     result = _build(tmp_path, POSTING, max_range=100)
     _refused(result, "p.docx", "range() of more than 100 numbers")
+
+
+def test_a_summary_template_loop_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
+    """`docgen collect` renders a consultant's summary template in the same bounded worker."""
+    import yaml
+    from scoresheets import REGION, returned_set
+
+    import docgen
+    from docgen.errors import RenderError
+
+    built = tmp_path / "region"
+    docgen.build(REGION, built)
+    files = returned_set(built, tmp_path / "mail")
+    xlsx_template(tmp_path / "tpl/xlsx/scoreark_oversigt.xlsx", {
+        "A1": "{% for i in range(10000) %}{% for j in range(10000) %}"
+              "{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}"})
+    cfg = tmp_path / "c.yaml"
+    cfg.write_text(yaml.safe_dump({"limits": {"render_seconds": 2}}), encoding="utf-8")
+    before = sorted(p.name for p in built.iterdir())
+    started = time.monotonic()
+    with pytest.raises(RenderError) as caught:
+        docgen.collect(REGION, list(files.values()), built, config=cfg,
+                       templates=tmp_path / "tpl")
+    assert time.monotonic() - started < 15
+    assert "scoreark_oversigt.xlsx" in str(caught.value)
+    assert "limits.render_seconds" in str(caught.value)
+    assert sorted(p.name for p in built.iterdir()) == before

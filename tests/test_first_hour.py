@@ -38,7 +38,8 @@ def run(*args: str | Path, env: dict[str, str] | None = None, color: bool = Fals
 def test_help_lists_commands_in_the_order_of_use() -> None:
     out = run("--help").output
     listed = re.findall(r"^  ([a-z]+)  +\S", out.split("Commands:")[1], flags=re.MULTILINE)
-    assert listed == ["init", "validate", "build", "purge", "templates", "config", "schema"]
+    assert listed == ["init", "validate", "build", "collect", "purge", "templates", "config",
+                      "schema"]
 
 
 def test_commands_still_to_come_slot_into_their_place() -> None:

@@ -356,7 +356,10 @@ def _rich_contexts() -> dict[str, list[dict[str, Any]]]:
     from docgen.templates.context import applicant_context, base_context, member_context  # noqa: PLC0415
 
     settings_ = load_settings()
-    out: dict[str, list[dict[str, Any]]] = {"case": [], "panel": [], "applicant": []}
+    from docgen.templates.summary import sample_summary  # noqa: PLC0415
+
+    out: dict[str, list[dict[str, Any]]] = {"case": [], "panel": [], "applicant": [],
+                                             "summary": []}
     for sample in SAMPLES:
         case, _, issues = load_model(sample, Case)
         assert case is not None, issues
@@ -365,6 +368,7 @@ def _rich_contexts() -> dict[str, list[dict[str, Any]]]:
         out["panel"].extend(member_context(base, case, m) for m in case.panel)
         out["applicant"].extend(applicant_context(base, a, "interviewed")
                                 for a in case.applicants)
+        out["summary"].append(sample_summary(case, settings_, base))
     return out
 
 
@@ -429,7 +433,9 @@ def test_contexts_of_each_kind() -> None:
     assert by_path["applicant.name"].contexts == ("applicant",)
     assert "applicants" not in by_path  # no context carries the list of applicants
     assert by_path["decision.hired_profile"].contexts == ("applicant",)
-    assert by_path["position.employment_form_text"].contexts == ("case", "panel", "applicant")
+    assert by_path["position.employment_form_text"].contexts == ("case", "panel", "applicant",
+                                                                 "summary")
+    assert by_path["ranking[].total"].contexts == ("summary",)
     assert by_path["criteria[].label"].shape == "value"
     assert by_path["criteria"].shape == "list"
 

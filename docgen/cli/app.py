@@ -11,7 +11,7 @@ from typing import Any
 import click
 
 from docgen._version import __version__
-from docgen.cli.console import Console, console, no_color
+from docgen.cli.console import Console, console, no_color, show_changes
 from docgen.cli.groups import OrderedGroup
 from docgen.errors import Advisory, DocgenError, Issue
 from docgen.limits import WorkerCrash
@@ -240,34 +240,10 @@ def build(
     _advise(result.advisories)
     for note in result.notes:
         out_.note(note)
-    _changes(result.changes, result.out)
+    show_changes(result.changes, result.out)
     if not dry_run:
         out_.info(f"{len(result.documents)} documents written to {result.out} "
                   "(see manifest.json)")
-
-
-def _changes(report: Any, out: Path) -> None:
-    """What a commit did (or would do), one line, then the removed and backed-up files."""
-    out_ = console()
-    if report.dry_run:
-        out_.info(f"dry run, nothing written; {out} would get: {report.summary()}")
-        for label, paths in (("write", report.new), ("replace", report.changed),
-                             ("remove", report.removed), ("keep", report.unchanged)):
-            for rel in paths:
-                out_.info(f"  would {label:<8} {rel}")
-        if report.backed_up:
-            out_.info("  would first move into a backup folder (--force):")
-            for rel in report.backed_up:
-                out_.info(f"    {rel}")
-        return
-    out_.info(report.summary())
-    for rel in report.removed:
-        out_.info(f"  removed {rel}")
-    if report.backup:
-        out_.warn(f"{len(report.backed_up)} file(s) in the way were moved to "
-                  f"{out / report.backup}:")
-        for rel in report.backed_up:
-            out_.warn(f"  {rel}")
 
 
 def _sources(case: Path, config: Path | None, templates: Path | None) -> None:
@@ -360,10 +336,13 @@ def purge(case: Path, out: Path | None, config: Path | None, dry_run: bool) -> N
             "period ends.")
 
 
-# Tools for consultants and HR officers: starter case, JSON Schema, templates, settings.
+# The panel's scoresheets back in (collect); tools for consultants and HR officers:
+# starter case, JSON Schema, templates, settings.
+from docgen.cli.scores import collect  # noqa: E402
 from docgen.cli.settings import config  # noqa: E402
 from docgen.cli.tools import init, schema, templates  # noqa: E402
 
+main.add_command(collect)
 main.add_command(init)
 main.add_command(templates)
 main.add_command(config)

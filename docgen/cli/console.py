@@ -10,7 +10,8 @@ from __future__ import annotations
 import os
 import sys
 from dataclasses import dataclass
-from typing import NoReturn
+from pathlib import Path
+from typing import Any, NoReturn
 
 import click
 
@@ -61,3 +62,27 @@ def console() -> Console:
 def no_color() -> bool:
     """Whether the user asked for no colour (``NO_COLOR`` set and not empty)."""
     return bool(os.environ.get("NO_COLOR"))
+
+
+def show_changes(report: Any, out: Path) -> None:
+    """What a commit did (or would do), one line, then the removed and backed-up files."""
+    out_ = console()
+    if report.dry_run:
+        out_.info(f"dry run, nothing written; {out} would get: {report.summary()}")
+        for label, paths in (("write", report.new), ("replace", report.changed),
+                             ("remove", report.removed), ("keep", report.unchanged)):
+            for rel in paths:
+                out_.info(f"  would {label:<8} {rel}")
+        if report.backed_up:
+            out_.info("  would first move into a backup folder (--force):")
+            for rel in report.backed_up:
+                out_.info(f"    {rel}")
+        return
+    out_.info(report.summary())
+    for rel in report.removed:
+        out_.info(f"  removed {rel}")
+    if report.backup:
+        out_.warn(f"{len(report.backed_up)} file(s) in the way were moved to "
+                  f"{out / report.backup}:")
+        for rel in report.backed_up:
+            out_.warn(f"  {rel}")

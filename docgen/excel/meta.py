@@ -88,21 +88,31 @@ def _normalise(value: Any, data_type: str) -> str:
     return f"s:{value}"
 
 
-def layout_checksum(wb: Workbook) -> str:
+def _rows(ws: Any, extent: tuple[int, int] | None) -> Any:
+    if hasattr(ws, "reset_dimensions"):  # read-only: ignore a forged <dimension>
+        ws.reset_dimensions()
+    if extent is None:
+        return ws.iter_rows()
+    # An untrusted workbook: iterate only the area its cells really occupy, so that one
+    # far-away cell cannot make openpyxl pad every row out to column XFD.
+    return ws.iter_rows(min_row=1, max_row=max(extent[0], 1), min_col=1,
+                        max_col=max(extent[1], 1))
+
+
+def layout_checksum(wb: Workbook, extent: tuple[int, int] | None = None) -> str:
     """SHA-256 over every locked, non-empty cell (sheet, coordinate, value) but ``_docgen``.
 
     Unlocked cells are the inputs a panel member fills in, so filling them in keeps the
     checksum; any other change (a renamed tab, an edited label, a moved formula) breaks
     it. Works on workbooks opened normally or with ``read_only=True`` (not
-    ``data_only=True``: formulas are part of the layout).
+    ``data_only=True``: formulas are part of the layout). ``extent`` (rows, columns)
+    bounds the cells read, for workbooks measured by ``docgen.excel.untrusted``.
     """
     digest = hashlib.sha256()
     for ws in wb.worksheets:
         if ws.title == META_SHEET:
             continue
-        if hasattr(ws, "reset_dimensions"):  # read-only: ignore a forged <dimension>
-            ws.reset_dimensions()
-        for row in ws.iter_rows():
+        for row in _rows(ws, extent):
             for cell in row:
                 if cell.value is None or not cell.protection.locked:
                     continue
@@ -131,12 +141,17 @@ def write_metadata(wb: Workbook, entries: Iterable[tuple[str, str]]) -> None:
     ws.protection.sheet = True
 
 
-def read_metadata(wb: Workbook) -> dict[str, str]:
+def read_metadata(wb: Workbook, extent: tuple[int, int] | None = None) -> dict[str, str]:
     """Return the ``_docgen`` key/value rows (empty when the sheet is missing)."""
     if META_SHEET not in wb.sheetnames:
         return {}
     out: dict[str, str] = {}
-    for key, value, *_ in wb[META_SHEET].iter_rows(min_col=1, max_col=2, values_only=True):
+    ws = wb[META_SHEET]
+    max_row = None if extent is None else max(extent[0], 1)
+    if hasattr(ws, "reset_dimensions"):
+        ws.reset_dimensions()
+    for key, value, *_ in ws.iter_rows(min_row=1, max_row=max_row, min_col=1, max_col=2,
+                                       values_only=True):
         if key is not None:
             out[str(key)] = "" if value is None else str(value)
     return out

@@ -7,7 +7,6 @@ and prints what they return.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,13 +14,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from docgen._version import __version__
-from docgen.case.checks import run_checks
-from docgen.case.effective import retention_ends
+from docgen.case.load import Checked, check_case, check_retention, default_out
 from docgen.case.model import Case
-from docgen.case.starter import schema_note
-from docgen.errors import Advisory, CaseError, Issue, RenderError, RetentionError, TemplateError
+from docgen.errors import Advisory, Issue, RenderError, TemplateError
 from docgen.limits import Ask, WorkerTimeout, run_in_worker
-from docgen.loading import load_model, sort_issues
 from docgen.output.changes import Report
 from docgen.output.staging import Staging
 from docgen.pack.budget import check_budget
@@ -37,18 +33,6 @@ Progress = Callable[[dict[str, Any]], None]
 
 
 @dataclass
-class Checked:
-    """A case that passed every check, with its advice."""
-
-    case: Case
-    path: Path
-    sha256: str
-    advisories: list[tuple[Advisory, Issue]]
-    notes: list[str] = field(default_factory=list)
-    planned: list[str] = field(default_factory=list)
-
-
-@dataclass
 class BuildResult:
     """What a build wrote (or, in a dry run, would write): ``changes`` says what moved."""
 
@@ -61,24 +45,6 @@ class BuildResult:
     changes: Report = field(default_factory=Report)
 
 
-def check_case(case_path: Path, settings: Settings, *, strict: bool = False) -> Checked:
-    """Load, validate and cross-check a case; raise one CaseError listing every problem."""
-    name = str(case_path)
-    case, loaded, issues = load_model(case_path, Case, display_name=name)
-    if case is None or loaded is None:
-        raise CaseError(_summary(issues), issues)
-    found = run_checks(case, settings, loaded.source, case_path, name)
-    errors = list(found.errors)
-    if strict:
-        errors.extend(issue for _, issue in found.advisories)
-    if errors:
-        errors = sort_issues(errors)
-        raise CaseError(_summary(errors), errors)
-    digest = hashlib.sha256(case_path.read_bytes()).hexdigest()
-    notes = [n for n in (schema_note(case_path),) if n]
-    return Checked(case, case_path, digest, found.advisories, notes)
-
-
 def check_templates(settings: Settings) -> None:
     """Lint every template the build would use; raise one TemplateError listing them all."""
     from docgen.templates.lint import lint_templates  # noqa: PLC0415
@@ -88,11 +54,6 @@ def check_templates(settings: Settings) -> None:
         n = len(issues)
         msg = f"{n} template problem{'s' if n != 1 else ''} found; nothing was written."
         raise TemplateError(msg, issues, hint="`docgen templates check` lists them too")
-
-
-def _summary(issues: list[Issue]) -> str:
-    n = len(issues)
-    return f"{n} problem{'s' if n != 1 else ''} found; nothing was written."
 
 
 def validate(
@@ -145,20 +106,6 @@ class PdfOptions:
     enabled: bool | None = None
     timeout: float | None = None
     progress: Callable[[int, int], None] | None = None
-
-
-def default_out(case: Case) -> Path:
-    """The case's own output folder: ``out/<reference>`` (a reference is a safe name)."""
-    return Path("out") / case.reference
-
-
-def check_retention(case: Case, settings: Settings, today: dt.date) -> None:
-    """Refuse a case whose retention period has ended: its outputs are due for purging."""
-    ends = retention_ends(case, settings)
-    if ends is not None and today >= ends:
-        msg = (f"the retention period of case {case.reference} ended on {ends.isoformat()} "
-               "(dates.recruitment_closed + retention.months); nothing was written")
-        raise RetentionError(msg, hint="delete its outputs with `docgen purge`")
 
 
 def build(

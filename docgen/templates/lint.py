@@ -56,6 +56,7 @@ _KIND_SHORT = {
     "case": "documents made once per case (for: case)",
     "panel": "documents made per panel member (for: panel)",
     "applicant": "documents made per applicant (for: applicant)",
+    "summary": "the panel's summary (docgen collect)",
 }
 
 
@@ -83,6 +84,8 @@ def templates_in_use(settings: Settings, template_dir: Path | None = None) -> li
         if spec.template:
             uses.setdefault(spec.template, []).append(spec.kind)
             contexts.setdefault(spec.template, set()).add(spec.for_)
+    uses.setdefault(settings.collect.template, []).append("scoresheet-summary")
+    contexts.setdefault(settings.collect.template, set()).add("summary")
     for folder in dirs:  # templates sit in the folder or one level down (docx/, xlsx/)
         for path in sorted([*folder.glob("*"), *folder.glob("*/*")]):
             if path.suffix.lower() in WORD_SUFFIXES + EXCEL_SUFFIXES and path.is_file() \

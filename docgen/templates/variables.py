@@ -310,6 +310,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         case_context,
         member_context,
     )
+    from docgen.templates.summary import sample_summary  # noqa: PLC0415
 
     settings = settings or sm.load_settings()
     case, _, issues = load_model(starter_path(), cm.Case, display_name="configs/starter-case.yaml")
@@ -317,6 +318,7 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         raise CaseError("The shipped starter case does not validate.", issues)
     base = base_context(case, settings, today=dt.date(2026, 1, 1))
     return {
+        "summary": [sample_summary(case, settings, base)],
         "case": [case_context(base)],
         "panel": [member_context(base, case, m) for m in case.panel],
         "applicant": [

@@ -12,14 +12,16 @@ from __future__ import annotations
 
 from typing import Literal
 
-KINDS = ("case", "panel", "applicant")
-"""Context kinds, named like ``for:`` in ``configs/documents.yaml``."""
+KINDS = ("case", "panel", "applicant", "summary")
+"""Context kinds, named like ``for:`` in ``configs/documents.yaml`` (``summary``: the panel's
+summary that ``docgen collect`` writes, configured as ``collect.template``)."""
 
 KIND_TEXT = {
     "case": "documents made once per case (`for: case`: posting, role star, readiness)",
     "panel": "documents made per panel member (`for: panel`: scoresheets)",
     "applicant": "documents made per applicant (`for: applicant`: letters, phone guide, "
     "job-start documents)",
+    "summary": "the panel's summary of the returned scoresheets (`docgen collect`)",
 }
 
 Shape = Literal["mapping", "list", "value"]
@@ -42,7 +44,56 @@ _SLOT = {
     "end": ("date and time", "End of the interview (start plus interview.duration_minutes)."),
 }
 
+_SUMMARY_ITEM = {
+    "id": ("text", "The applicant's id, e.g. 'A07'."),
+    "name": ("text", "The applicant's name (from the case, also for pseudonymised sheets)."),
+    "rank_text": ("text", "The place in the ranking: '1', or 'delt 2' for a shared place; "
+                          "empty when nobody rated the applicant."),
+    "total": ("number or empty", "Mean total: the sum of the criteria's means."),
+    "total_text": ("text", "The mean total with a decimal comma ('33,25'), '–' when empty."),
+    "average": ("number or empty", "The mean total divided by the criteria rated."),
+    "disagreements": ("whole number", "Criteria whose spread reached the threshold."),
+    "unrated": ("whole number", "Criteria at least one member left blank."),
+    "recommendations_text": ("text", "The recommendations counted, e.g. 'Ja 2 · Klart ja 1'."),
+    "criteria": ("list of groups", "One entry per criterion, in the configured order."),
+    "criteria[].id": ("text", "The criterion's id."),
+    "criteria[].label": ("text", "The criterion as the scoresheet shows it."),
+    "criteria[].s": ("list of whole numbers", "The score in each member column (slots); "
+                                              "empty when not rated or unused."),
+    "criteria[].mean": ("number or empty", "Mean of the scores given."),
+    "criteria[].low": ("whole number or empty", "Lowest score given."),
+    "criteria[].high": ("whole number or empty", "Highest score given."),
+    "criteria[].spread": ("whole number or empty", "Highest minus lowest score."),
+    "criteria[].flag": ("text", "'Uenighed (N point)' and/or 'Ikke vurderet af P2'."),
+    "totals": ("list of whole numbers", "Each member column's sum of scores (empty unused)."),
+    "recommendations": ("list of groups", "Each returning member's recommendation."),
+    "recommendations[].id": ("text", "The member's id, e.g. 'P2'."),
+    "recommendations[].name": ("text", "The member's name."),
+    "recommendations[].recommendation": ("text", "The recommendation, or '(ikke udfyldt)'."),
+    "recommendations[].takeaways": ("text", "The member's key take-aways (may be empty)."),
+}
+
+_SUMMARY = {
+    "threshold": ("whole number", "The spread that counts as disagreement "
+                                  "(collect.spread_threshold)."),
+    "missing": ("list of text", "Ids of members whose scores are not included (--partial)."),
+    "slots": ("list of text", "The member ids heading the score columns ('' when unused)."),
+    "ranking": ("list of groups", "The applicants by rank; shared ranks in case order."),
+    **{f"ranking[].{k}": v for k, v in _SUMMARY_ITEM.items()},
+    "applicant_sheets": ("list of groups", "The same applicants in the case's order."),
+    **{f"applicant_sheets[].{k}": v for k, v in _SUMMARY_ITEM.items()},
+    "members": ("list of groups", "The panel, each with its scoring compared to the panel's."),
+    "members[].id": ("text", "The member's id."),
+    "members[].name": ("text", "The member's name."),
+    "members[].external": ("yes/no", "Whether the member is external (pseudonymised sheet)."),
+    "members[].returned": ("yes/no", "Whether the member's scores are included."),
+    "members[].offset": ("number or empty", "Mean of (own score - panel mean) over the "
+                                            "criteria at least two members rated."),
+    "members[].compared": ("whole number", "How many scores the offset averages over."),
+}
+
 DERIVED: dict[str, tuple[str, str]] = {
+    **_SUMMARY,
     "case": ("group", "The case itself."),
     "case.retention_months": (
         "whole number",
