@@ -12,18 +12,15 @@ import re
 from typing import Annotated, Any, Literal
 
 from pydantic import (
-    BaseModel,
     BeforeValidator,
-    ConfigDict,
     Field,
-    ValidationInfo,
-    field_validator,
     model_validator,
 )
 
+from docgen.case.base import Address, Contact, Model, Person
+from docgen.case.sections import Decision, JobStart, Readiness, Retention, RoleStar
 from docgen.case.values import (
     EMPLOYMENT_FORM,
-    ONE_LINE_ADDRESS,
     OUTCOME,
     PEER_EDUCATION,
     SECTOR,
@@ -36,12 +33,9 @@ from docgen.case.values import (
     Line,
     PanelId,
     Phone,
-    PostalCode,
     Slug,
     Text,
     YesNo,
-    is_numeric,
-    plain_number,
 )
 
 WorkingTime = Literal["day", "evening", "weekend"]
@@ -57,67 +51,6 @@ def times_named_in(text: str) -> list[str]:
     """The working times ('day', 'evening', 'weekend') a Danish phrase names."""
     words = re.findall(r"[a-zæøå]+", text.lower())
     return [t for t, named in _TIME_WORDS.items() if any(named(w) for w in words)]
-
-
-class Model(BaseModel):
-    """Base of every case model: unknown keys are errors, values are never coerced silently."""
-
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, frozen=True)
-
-    @field_validator("*", mode="before")
-    @classmethod
-    def _numbers_as_written(cls, value: Any, info: ValidationInfo) -> Any:
-        """Numbers, also inside lists and mappings, are plain digits (see _PLAIN_NUMBER)."""
-        field = cls.model_fields.get(info.field_name or "")
-        if field is None:
-            return value
-        annotation = field.annotation
-        if is_numeric(annotation):
-            return plain_number(value)
-        inner = getattr(annotation, "__args__", ())
-        if isinstance(value, dict) and inner and is_numeric(inner[-1]):
-            for item in value.values():
-                plain_number(item)
-        return value
-
-
-class Address(Model):
-    """A postal address: street, postal_code and city, or one line 'Vejnavn 1, 7500 By'."""
-
-    street: Line = Field(description="Street and number, e.g. 'Skovagervej 2'.")
-    postal_code: PostalCode = Field(
-        description="Four-digit Danish postal code, e.g. '8240' (a leading 'DK-' is allowed)."
-    )
-    city: Line = Field(description="Town or city, e.g. 'Risskov'.")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _one_line(cls, data: Any) -> Any:
-        # HR offices copy addresses as one line; split it rather than refuse it.
-        if isinstance(data, str):
-            found = ONE_LINE_ADDRESS.match(data.strip())
-            if found is None:
-                msg = (
-                    "write the address as 'Vejnavn 1, 7500 By' or as street, postal_code "
-                    "and city on lines of their own"
-                )
-                raise ValueError(msg)
-            return found.groupdict()
-        return data
-
-
-class Person(Model):
-    """A named person with a job title."""
-
-    name: Line = Field(description="Full name.")
-    title: Line = Field(description="Job title in lower case, e.g. 'afdelingsleder'.")
-
-
-class Contact(Person):
-    """The person applicants may call or write to."""
-
-    phone: Phone | None = Field(None, description="Phone number, e.g. '+45 78 47 00 00'.")
-    email: Email | None = Field(None, description="E-mail address.")
 
 
 class Organisation(Model):
@@ -342,134 +275,6 @@ class Applicant(Model):
         description="Why another applicant was chosen, written to this applicant in a "
         "sentence or two, e.g. 'Valget faldt på en ansøger med mere erfaring med "
         "gruppeforløb.' The interviewed letter and the phone guide use it.",
-    )
-
-
-class Decision(Model):
-    """The decision, as the letters explain it."""
-
-    reasons: list[Text] = Field(
-        default_factory=list,
-        description="What decided the hire among the interviewed (hovedmomenter), one per "
-        "line; the letter to interviewed applicants gives them, and a public employer must.",
-    )
-    shortlist_reasons: list[Text] = Field(
-        default_factory=list,
-        description="What decided who was invited to an interview, judged from the written "
-        "applications, one per line; the letter to applicants not interviewed gives them, and "
-        "a public employer must.",
-    )
-    posts: int | None = Field(
-        None,
-        ge=1,
-        le=50,
-        description="How many posts were filled; defaults to the number of hired applicants "
-        "(at least 1). Letters say 'en anden ansøger' or 'andre ansøgere' accordingly.",
-    )
-    later_posts: int | None = Field(
-        None,
-        ge=1,
-        le=50,
-        description="How many more peer posts are expected to be posted later (implies "
-        "more_posts_expected).",
-    )
-    phone_calls: YesNo = Field(
-        True,
-        description="Whether rejected interviewed applicants are told by phone before the "
-        "letter; their letter then refers to the call.",
-    )
-    hired_profile: Text | None = Field(
-        None,
-        description="The hired person's qualifications in a sentence or two, without "
-        "identifying them.",
-    )
-    more_posts_expected: YesNo = Field(
-        False,
-        description="Whether more peer posts are expected to be posted (say how many in "
-        "later_posts if you know).",
-    )
-
-
-class RoleStar(Model):
-    """Values the organisation already has for the role star."""
-
-    desired: dict[Slug, int] = Field(
-        default_factory=dict,
-        description="Desired centrality per spoke id, on the role-star scale (default 0–10).",
-    )
-    current: dict[Slug, int] = Field(
-        default_factory=dict, description="The peer worker's own view per spoke id."
-    )
-    covered_by: dict[Slug, Line] = Field(
-        default_factory=dict, description="Who else in the team covers the task, per spoke id."
-    )
-
-
-class Readiness(Model):
-    """Answers the organisation already has for the readiness check."""
-
-    answers: dict[Slug, int] = Field(
-        default_factory=dict, description="Answer per question id, on the readiness scale."
-    )
-    actions: dict[Slug, Text] = Field(
-        default_factory=dict, description="Planned action per question id."
-    )
-    motivation: dict[Slug, Text] = Field(
-        default_factory=dict, description="Answers to the motivation questions, per id."
-    )
-
-
-class Retention(Model):
-    """How long applications are kept."""
-
-    months: int | None = Field(
-        None,
-        ge=1,
-        description="Months applications of applicants not hired are kept (at most 36); "
-        "defaults to the configuration's retention.default_months.",
-    )
-    consent_months: int | None = Field(
-        None,
-        ge=1,
-        description="Months an application is kept for future posts when the applicant consents.",
-    )
-
-
-class JobStart(Model):
-    """The start of the person hired: who is around them and when the start is reviewed.
-
-    Nothing here is about the hired person's needs or health: the manager and the peer
-    worker agree on particular needs in a conversation, not in the case file.
-    """
-
-    start: Date | None = Field(
-        None, description="First working day (YYYY-MM-DD); defaults to position.start."
-    )
-    manager: Person | None = Field(
-        None,
-        description="The peer worker's manager, who the worker refers to; defaults to the "
-        "organisation's signer.",
-    )
-    supervisor: Person | None = Field(
-        None, description="Who gives the peer worker supervision, e.g. an external supervisor."
-    )
-    contact_person: Person | None = Field(
-        None, description="A colleague who is the new worker's contact person the first months."
-    )
-    supervision: Text | None = Field(
-        None, description="How supervision is arranged, e.g. 'Ekstern supervision hver 6. uge'."
-    )
-    staff_meetings: Text | None = Field(
-        None, description="The staff meetings the worker takes part in, e.g. 'Teammøde hver "
-        "tirsdag kl. 9'."
-    )
-    peer_network: Text | None = Field(
-        None, description="The peer network the worker can join, e.g. a regional network."
-    )
-    review: Date | None = Field(
-        None,
-        description="When the function description is reviewed together; defaults to the "
-        "start plus job_start.review_after_months in the configuration (three months).",
     )
 
 

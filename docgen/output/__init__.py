@@ -1,6 +1,9 @@
-"""The output wing: folders docgen writes into, written all or nothing.
+"""The output wing: the folders docgen writes, all or nothing, never over the user's work.
 
-``staging.Staging`` renders into a hidden folder and ``commit`` moves the files in with
-``manifest.json`` last, under a lock; ``paths.check_inside`` refuses any path that would
-leave the folder. The build (``docgen.pack``) and later commands write through it.
+``staging.Staging`` stages a whole build inside the folder and commits it as a journal of
+undoable renames (``journal``) once ``changes`` has compared every destination with the
+manifest (``manifest``); ``staging.write_file`` adds one file for another command, and
+``staging.recover`` finishes or undoes what a killed command left. ``lock``, ``paths``
+(no path leaves the folder or crosses a link) and ``oserrors`` (the system's refusals as
+messages) serve all of them.
 """

@@ -42,7 +42,9 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from docgen import settings as sm
+from docgen.case import base as cb
 from docgen.case import model as cm
+from docgen.case import sections as cs
 from docgen.templates.vocabulary import (
     DERIVED,
     KINDS,
@@ -79,10 +81,10 @@ _MODELS: dict[str, type[BaseModel]] = {
     "member": cm.PanelMember,
     "interview": cm.Interview,
     "applicant": cm.Applicant,
-    "decision": cm.Decision,
-    "retention": cm.Retention,
-    "job_start": cm.JobStart,
-    "job_start.manager": cm.Person,
+    "decision": cs.Decision,
+    "retention": cs.Retention,
+    "job_start": cs.JobStart,
+    "job_start.manager": cb.Person,
     "criteria[]": sm.Criterion,
     "role_star.spokes[]": sm.Spoke,
     "readiness.questions[]": sm.Question,
