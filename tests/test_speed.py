@@ -158,9 +158,10 @@ def test_a_case_with_hundreds_of_applicants_prints_every_letter_on_its_pages(
     out = tmp_path / "out"
     build(_large_case(tmp_path, 300), out, pdf=PdfOptions(enabled=True, timeout=300))
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    # The print file holds the letters by the number in their ids (A99, A100, …, A1000).
     letters = sorted(
-        (d["recipient"], d["path"]) for d in manifest["documents"]
-        if d["kind"] == "rejection-letter" and d["path"].endswith(".docx")
+        ((int(d["recipient"][1:]), d["path"]) for d in manifest["documents"]
+         if d["kind"] == "rejection-letter" and d["path"].endswith(".docx")),
     )
     assert len(letters) > 300
     combined = pypdfium2.PdfDocument(out / "afslag" / "alle_afslag.pdf")
@@ -243,3 +244,17 @@ def test_the_print_file_does_not_read_back_the_letters_just_written(
     out, _ = region
     assert (tmp_path / "out" / "afslag" / "alle_afslag.docx").read_bytes() == (
         out / "afslag" / "alle_afslag.docx").read_bytes()
+
+
+def test_the_print_file_orders_letters_by_the_number_in_their_ids() -> None:
+    from types import SimpleNamespace
+
+    from docgen.pack.render import print_order
+
+    ids = ["A1000", "A99", "A100", "A07", "A0100", "A999"]
+    done = [(SimpleNamespace(spec=SimpleNamespace(kind="rejection-letter"), recipient=i),
+             Path(f"{i}.docx")) for i in ids]
+    done.append((SimpleNamespace(spec=SimpleNamespace(kind="phone-guide"), recipient="A01"),
+                 Path("guide.docx")))
+    ordered = [job.recipient for job, _ in print_order(done, "rejection-letter")]  # type: ignore[arg-type]
+    assert ordered == ["A07", "A99", "A0100", "A100", "A999", "A1000"]

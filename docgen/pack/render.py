@@ -164,6 +164,16 @@ class Renderer:
 
 
 def print_order(done: list[tuple[Job, Path]], kind: str | None) -> list[tuple[Job, Path]]:
-    """The documents of ``kind`` in the order a print file joins them: by recipient id."""
+    """The documents of ``kind`` in the order a print file joins them: by recipient id.
+
+    Ids compare by their number (A99 before A100 and A1000), not as text.
+    """
     return sorted(((j, p) for j, p in done if j.spec.kind == kind),
-                  key=lambda item: item[0].recipient or "")
+                  key=lambda item: _id_order(item[0].recipient or ""))
+
+
+def _id_order(recipient: str) -> tuple[str, int, str]:
+    found = re.fullmatch(r"([A-Za-z]*)(\d+)", recipient)
+    if found is None:
+        return (recipient, -1, recipient)
+    return (found[1], int(found[2]), recipient)
