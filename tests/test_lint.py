@@ -393,7 +393,7 @@ XLSX_CASES: list[tuple[str, Callable[[Workbook], None], list[tuple[str, str]]]] 
     ("wrong context", _cells(B2="{{ applicant.name }}"),
      [("Ark!B2", "'applicant' is not available in a scoresheet template (documents made per "
                  "panel member); it exists only in documents made per applicant "
-                 "(for: applicant)")]),
+                 "(for: applicant) and documents made per hired applicant (select: hired)")]),
     ("validation and footer", _validation,
      [("Ark!D4 (data validation)", "unknown variable 'recomendations'; did you mean "
                                    "'recommendations'?"),
@@ -506,3 +506,24 @@ def test_linter_never_crashes(tmp_path: Path, text: str) -> None:
     body = p(text.replace("&", "&amp;").replace("<", "&lt;")) + table([text or "x"])
     issues = lint_docx(tmp_path, body)
     assert all(isinstance(i, Issue) for i in issues)
+
+
+def test_the_job_start_is_only_for_the_hired_persons_documents(tmp_path: Path) -> None:
+    body = p("{{ job_start.review|dato }} {{ applicant.name }}")
+    issues = lint_docx(tmp_path, body, kind="applicant", doc_kind="rejection-letter")
+    assert pinned(issues) == [(
+        f"{BODY}, paragraph 1",
+        "'job_start' is not available in a rejection-letter template (documents made "
+        "per applicant); it exists only in documents made per hired applicant (select: hired)",
+    )]
+    assert lint_docx(tmp_path, body, kind="hired", doc_kind="function-description") == []
+
+
+def test_the_shipped_job_start_templates_are_linted_as_the_hired_persons() -> None:
+    from docgen.settings import load_settings
+    from docgen.templates.lint import templates_in_use
+
+    used = {u.relative: u.contexts for u in templates_in_use(load_settings())}
+    assert used["docx/funktionsbeskrivelse.docx"] == ("hired",)
+    assert used["docx/introduktionsplan.docx"] == ("hired",)
+    assert used["docx/afslag_samtale.docx"] == ("applicant",)

@@ -430,11 +430,12 @@ def test_every_case_field_reaches_the_templates() -> None:
 def test_contexts_of_each_kind() -> None:
     by_path = {v.path: v for v in template_variables()}
     assert by_path["sheet_applicants"].contexts == ("panel",)
-    assert by_path["applicant.name"].contexts == ("applicant",)
+    assert by_path["applicant.name"].contexts == ("applicant", "hired")
     assert "applicants" not in by_path  # no context carries the list of applicants
-    assert by_path["decision.hired_profile"].contexts == ("applicant",)
+    assert by_path["decision.hired_profile"].contexts == ("applicant", "hired")
+    assert by_path["job_start.review"].contexts == ("hired",)  # the person hired only
     assert by_path["position.employment_form_text"].contexts == ("case", "panel", "applicant",
-                                                                 "summary")
+                                                                 "hired", "summary")
     assert by_path["ranking[].total"].contexts == ("summary",)
     assert by_path["criteria[].label"].shape == "value"
     assert by_path["criteria"].shape == "list"

@@ -56,6 +56,7 @@ _KIND_SHORT = {
     "case": "documents made once per case (for: case)",
     "panel": "documents made per panel member (for: panel)",
     "applicant": "documents made per applicant (for: applicant)",
+    "hired": "documents made per hired applicant (select: hired)",
     "summary": "the panel's summary (docgen collect)",
 }
 
@@ -83,7 +84,9 @@ def templates_in_use(settings: Settings, template_dir: Path | None = None) -> li
     for spec in settings.documents:
         if spec.template:
             uses.setdefault(spec.template, []).append(spec.kind)
-            contexts.setdefault(spec.template, set()).add(spec.for_)
+            # The person hired gets their own context (the job start); rejected ones do not.
+            kind = "hired" if spec.select == "hired" else spec.for_
+            contexts.setdefault(spec.template, set()).add(kind)
     uses.setdefault(settings.collect.template, []).append("scoresheet-summary")
     contexts.setdefault(settings.collect.template, set()).add("summary")
     for folder in dirs:  # templates sit in the folder or one level down (docx/, xlsx/)

@@ -324,9 +324,11 @@ def sample_contexts(settings: sm.Settings | None = None) -> dict[str, list[dict[
         "case": [case_context(base)],
         "panel": [member_context(base, case, m) for m in case.panel],
         "applicant": [
-            applicant_context(base, a, v, greeting=settings.letters.greeting)
+            applicant_context(base, a.model_copy(update={"outcome": "rejected"}), v,
+                              greeting=settings.letters.greeting)
             for a in case.applicants for v in ("interviewed", "not-interviewed")
-        ] + [  # a hired applicant's documents see the job start too
+        ],
+        "hired": [  # a hired applicant's documents see the job start too
             applicant_context(base, a.model_copy(update={"outcome": "hired"}), None,
                               greeting=settings.letters.greeting)
             for a in case.applicants[:1]

@@ -12,15 +12,17 @@ from __future__ import annotations
 
 from typing import Literal
 
-KINDS = ("case", "panel", "applicant", "summary")
-"""Context kinds, named like ``for:`` in ``configs/documents.yaml`` (``summary``: the panel's
-summary that ``docgen collect`` writes, configured as ``collect.template``)."""
+KINDS = ("case", "panel", "applicant", "hired", "summary")
+"""Context kinds, named like ``for:`` in ``configs/documents.yaml`` (``hired``: documents for
+an applicant with ``select: hired``; ``summary``: the panel's summary that ``docgen collect``
+writes, configured as ``collect.template``)."""
 
 KIND_TEXT = {
     "case": "documents made once per case (`for: case`: posting, role star, readiness)",
     "panel": "documents made per panel member (`for: panel`: scoresheets)",
-    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide, "
-    "job-start documents)",
+    "applicant": "documents made per applicant (`for: applicant`: letters, phone guide)",
+    "hired": "documents made per hired applicant (`for: applicant` with `select: hired`: "
+    "the job-start documents)",
     "summary": "the panel's summary of the returned scoresheets (`docgen collect`)",
 }
 
