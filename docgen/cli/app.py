@@ -13,21 +13,9 @@ import click
 from docgen._version import __version__
 from docgen.cli.console import Console, console, no_color, show_changes
 from docgen.cli.groups import OrderedGroup
+from docgen.cli.options import CASE, CONFIG, STRICT, TEMPLATES, out_option
 from docgen.errors import Advisory, DocgenError, Issue
 from docgen.limits import WorkerCrash
-
-_CASE = click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-_CONFIG = click.option(
-    "--config",
-    type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="An organisation's settings, laid over the defaults.",
-)
-_TEMPLATES = click.option(
-    "--templates",
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="An organisation's template folder; missing templates fall back to the shipped ones.",
-)
-_STRICT = click.option("--strict", is_flag=True, help="Treat advice from the guide as errors.")
 
 
 def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:
@@ -149,17 +137,11 @@ def main(
 
 
 @main.command(short_help="Build every document of a case into a folder.")
-@_CASE
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="Output folder (default: out/<the case's reference>).",
-)
-@_CONFIG
-@_TEMPLATES
-@_STRICT
+@CASE
+@out_option("Output folder (default: out/<the case's reference>).")
+@CONFIG
+@TEMPLATES
+@STRICT
 @click.option(
     "--force",
     is_flag=True,
@@ -255,10 +237,10 @@ def _sources(case: Path, config: Path | None, templates: Path | None) -> None:
 
 
 @main.command(short_help="Check a case as a build would, writing nothing.")
-@_CASE
-@_CONFIG
-@_TEMPLATES
-@_STRICT
+@CASE
+@CONFIG
+@TEMPLATES
+@STRICT
 def validate(case: Path, config: Path | None, templates: Path | None, strict: bool) -> None:
     """Check CASE as a build would, without writing anything.
 
@@ -284,15 +266,9 @@ def validate(case: Path, config: Path | None, templates: Path | None, strict: bo
 
 
 @main.command(short_help="Delete a case's outputs once its retention period has passed.")
-@_CASE
-@click.option(
-    "-o",
-    "--out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=None,
-    help="The case's output folder (default: out/<the case's reference>).",
-)
-@_CONFIG
+@CASE
+@out_option("The case's output folder (default: out/<the case's reference>).")
+@CONFIG
 @click.option("--dry-run", is_flag=True, help="Show what would be deleted; delete nothing.")
 def purge(case: Path, out: Path | None, config: Path | None, dry_run: bool) -> None:
     """Delete every output of CASE once its retention period has passed.

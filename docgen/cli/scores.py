@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from docgen.cli.console import console, show_changes
+from docgen.cli.options import CASE, CONFIG, TEMPLATES, out_option
 from docgen.errors import DocgenError
 
 
@@ -38,12 +39,11 @@ def ranking_lines(result: Any, *, names: bool) -> list[str]:
 
 
 @click.command(short_help="Check the panel's returned scoresheets and summarise them.")
-@click.argument("case", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@CASE
 @click.argument("files", nargs=-1, required=True,
                 type=click.Path(exists=True, path_type=Path), metavar="FILES_OR_FOLDERS...")
-@click.option("-o", "--out", type=click.Path(file_okay=False, path_type=Path), default=None,
-              help="The case's output folder, where the summary is written (default: "
-                   "out/<the case's reference>, where the build put the scoresheets).")
+@out_option("The case's output folder, where the summary is written (default: "
+            "out/<the case's reference>, where the build put the scoresheets).")
 @click.option("--partial", is_flag=True,
               help="Summarise the usable scoresheets even if some are missing or invalid.")
 @click.option("--names", is_flag=True, help="Show applicants' names in the terminal table.")
@@ -53,11 +53,8 @@ def ranking_lines(result: Any, *, names: bool) -> list[str]:
                    "backup folder.")
 @click.option("--dry-run", is_flag=True,
               help="Check the scoresheets and show the ranking; write nothing.")
-@click.option("--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-              help="An organisation's settings, laid over the defaults.")
-@click.option("--templates", type=click.Path(exists=True, file_okay=False, path_type=Path),
-              help="An organisation's template folder; missing templates fall back to the "
-                   "shipped ones.")
+@CONFIG
+@TEMPLATES
 def collect(case: Path, files: tuple[Path, ...], out: Path | None, partial: bool,
             names: bool, force: bool, dry_run: bool, config: Path | None,
             templates: Path | None) -> None:

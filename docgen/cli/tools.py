@@ -16,12 +16,8 @@ import click
 
 from docgen.cli.console import console
 from docgen.cli.groups import TemplatesGroup
+from docgen.cli.options import CONFIG
 from docgen.errors import DocgenError
-
-_CONFIG = click.option(
-    "--config", type=click.Path(exists=True, dir_okay=False, path_type=Path),
-    help="An organisation's settings, laid over the defaults.",
-)
 
 
 def _fail(error: DocgenError) -> NoReturn:
@@ -116,7 +112,7 @@ def templates() -> None:
 @click.option("--markdown", "as_markdown", is_flag=True, help="Same as --format markdown.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of printing.")
-@_CONFIG
+@CONFIG
 def list_(fmt: str, as_markdown: bool, output: Path | None, config: Path | None) -> None:
     """List every variable and filter a template may use, with type and description.
 
@@ -176,7 +172,7 @@ def export(folder: Path) -> None:
 @templates.command("check", short_help="Check templates; report every problem and its place.")
 @click.argument("folder", metavar="[DIR]", required=False,
                 type=click.Path(exists=True, file_okay=False, path_type=Path))
-@_CONFIG
+@CONFIG
 def check(folder: Path | None, config: Path | None) -> None:
     """Check the Word and Excel templates and report every problem with its place.
 
