@@ -20,7 +20,7 @@ from docgen.pack.pipeline import build
 
 HEAD = """\
 reference: B-1
-dates: {{deadline: 2026-10-01, recruitment_closed: 2026-11-01}}
+dates: {{deadline: 2026-10-01, letters: 2026-11-01}}
 organisation:
   name: Bench
   sector: private

@@ -20,7 +20,7 @@ SENTINEL_CASE = f"""\
 reference: T-1
 dates:
   deadline: 2026-10-01
-  recruitment_closed: 2026-11-01
+  letters: 2026-11-01
 organisation:
   name: Testhuset
   sector: private

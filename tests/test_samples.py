@@ -51,3 +51,19 @@ def test_sample_matches_golden(sample: Path, tmp_path: Path, update_golden: bool
     assert sorted(actual) == sorted(expected)
     for rel, text in actual.items():
         assert text == expected[rel], f"{sample.stem}/{rel} differs from the golden text"
+
+
+@pytest.mark.parametrize("sample", sorted(SAMPLES.glob("*.yaml")), ids=lambda p: p.stem)
+def test_samples_never_expire(sample: Path) -> None:
+    # A case with dates.recruitment_closed is refused once its retention has passed; the
+    # README's sample build and these tests must work in any year, so no sample sets one.
+    import datetime as dt
+
+    from docgen.case.load import check_retention
+    from docgen.case.model import Case
+    from docgen.loading import load_model
+    from docgen.settings import load_settings
+
+    case, _, issues = load_model(sample, Case, display_name=sample.name)
+    assert case is not None, issues
+    check_retention(case, load_settings(), dt.date(2100, 1, 1))
