@@ -15,7 +15,6 @@ Members fill six fixed columns (``slots``); unused ones stay empty and narrow.
 from __future__ import annotations
 
 import sys
-from io import BytesIO
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -25,7 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from build_xlsx_templates import (  # noqa: E402
     BOX,
-    BUILT,
     GREY,
     INPUT,
     NAVY,
@@ -33,14 +31,14 @@ from build_xlsx_templates import (  # noqa: E402
     headers,
     marker,
     new_workbook,
+    output_dir,
     page,
     put,
+    save,
     section,
     title_block,
     widths,
 )
-
-from docgen.excel.meta import stable_zip  # noqa: E402
 
 NAME = "scoreark_oversigt.xlsx"
 SLOTS = "DEFGHI"
@@ -203,15 +201,7 @@ def applicant(ws: Worksheet) -> None:
 
 def main(argv: list[str]) -> int:
     """Write the summary template into OUT_DIR (default templates/xlsx)."""
-    root = Path(__file__).resolve().parents[1]
-    out_dir = Path(argv[0]) if argv else root / "templates" / "xlsx"
-    out_dir.mkdir(parents=True, exist_ok=True)
-    wb = oversigt()
-    wb.properties.creator = None
-    buffer = BytesIO()
-    wb.save(buffer)
-    (out_dir / NAME).write_bytes(stable_zip(buffer.getvalue(), BUILT))
-    print(f"wrote {out_dir / NAME}")
+    save(oversigt(), output_dir(argv) / NAME)
     return 0
 
 

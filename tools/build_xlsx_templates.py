@@ -573,18 +573,28 @@ BUILDERS = {"scoreark.xlsx": scoreark, "rollestjerne.xlsx": rollestjerne,
             "parathed.xlsx": parathed}
 
 
-def main(argv: list[str]) -> int:
-    """Write the three templates into OUT_DIR (default templates/xlsx)."""
+def output_dir(argv: list[str]) -> Path:
+    """OUT_DIR from the command line, default templates/xlsx (made if missing)."""
     root = Path(__file__).resolve().parents[1]
     out_dir = Path(argv[0]) if argv else root / "templates" / "xlsx"
     out_dir.mkdir(parents=True, exist_ok=True)
+    return out_dir
+
+
+def save(wb: Workbook, target: Path) -> None:
+    """Write ``wb`` byte-stable: no author, fixed zip times (rebuilding changes nothing)."""
+    wb.properties.creator = None
+    buffer = BytesIO()
+    wb.save(buffer)
+    target.write_bytes(stable_zip(buffer.getvalue(), BUILT))
+    print(f"wrote {target}")
+
+
+def main(argv: list[str]) -> int:
+    """Write the three templates into OUT_DIR (default templates/xlsx)."""
+    out_dir = output_dir(argv)
     for name, build in BUILDERS.items():
-        wb = build()
-        wb.properties.creator = None
-        buffer = BytesIO()
-        wb.save(buffer)
-        (out_dir / name).write_bytes(stable_zip(buffer.getvalue(), BUILT))
-        print(f"wrote {out_dir / name}")
+        save(build(), out_dir / name)
     return 0
 
 
