@@ -105,12 +105,12 @@ def test_an_exception_after_every_commit_step_rolls_back(
         assert len(done) >= k
 
 
-_CHILD = textwrap.dedent("""
+# A child process whose k-th rename of the commit is its last: os._exit right after it.
+_DYING = textwrap.dedent("""
     import os, sys
     sys.path.insert(0, {repo!r})
     from pathlib import Path
     from docgen.output import journal
-    from tests.test_output_commit import NEW, _commit
     k = int(sys.argv[2]); done = []
     real = journal._rename
     def dying(src, dst):
@@ -119,6 +119,9 @@ _CHILD = textwrap.dedent("""
         if len(done) == k:
             os._exit(9)
     journal._rename = dying
+""")
+_CHILD = _DYING + textwrap.dedent("""
+    from tests.test_output_commit import NEW, _commit
     _commit(Path(sys.argv[1]), NEW)
 """)
 
@@ -182,20 +185,8 @@ def test_an_interrupted_rollback_is_finished_by_the_next_command(
     assert tree_state(out) == states["old"]
 
 
-_BUILD_CHILD = textwrap.dedent("""
-    import os, sys
-    sys.path.insert(0, {repo!r})
-    from pathlib import Path
-    from docgen.output import journal
+_BUILD_CHILD = _DYING + textwrap.dedent("""
     from docgen.pack.pipeline import build
-    k = int(sys.argv[2]); done = []
-    real = journal._rename
-    def dying(src, dst):
-        real(src, dst)
-        done.append(1)
-        if len(done) == k:
-            os._exit(9)
-    journal._rename = dying
     build(Path({case!r}), Path(sys.argv[1]))
 """)
 
