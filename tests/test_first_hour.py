@@ -101,6 +101,22 @@ def test_quiet_leaves_only_warnings(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "stillingsopslag.docx").is_file()
 
 
+@pytest.mark.libreoffice
+def test_quiet_shows_no_progress_bar_either(tmp_path: Path) -> None:
+    from tests.helpers import require_soffice
+
+    require_soffice()
+    case = write_case(tmp_path, MINIMAL)
+    normal = run("build", case, "-o", tmp_path / "normal", "--pdf")
+    assert normal.exit_code == 0, normal.output
+    assert "converting to PDF" in normal.stderr
+    quiet = run("-q", "build", case, "-o", tmp_path / "quiet", "--pdf")
+    assert quiet.exit_code == 0, quiet.output
+    assert quiet.stdout == ""
+    assert "converting to PDF" not in quiet.stderr
+    assert (tmp_path / "quiet" / "stillingsopslag.pdf").is_file()
+
+
 def test_verbose_says_what_is_read_and_what_would_be_written(tmp_path: Path) -> None:
     case = write_case(tmp_path, MINIMAL)
     normal = run("validate", case)

@@ -207,7 +207,9 @@ def build(
             templates=templates,
             strict=strict,
             on_document=show,
-            pdf=PdfOptions(enabled=pdf, timeout=pdf_timeout, progress=bar.update),
+            # -q leaves only warnings and errors: no progress bar either.
+            pdf=PdfOptions(enabled=pdf, timeout=pdf_timeout,
+                           progress=bar.update if out_.level >= 0 else None),
             force=force,
             dry_run=dry_run,
         )
