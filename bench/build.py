@@ -46,7 +46,8 @@ def generated_case(sample: Path, extra: int, folder: Path) -> Path:
     rows = []
     for i in range(extra):
         name = f"{FIRST[i % len(FIRST)]} {LAST[(i // len(FIRST)) % len(LAST)]} {i}"
-        rows.append(f"  - id: A{100 + i}\n    name: {name}\n    outcome: rejected\n")
+        rows.append(f"  - id: A{100 + i}\n    name: {name}\n    email: a{100 + i}@eksempel.dk\n"
+                    "    outcome: rejected\n")
     case = folder / f"case-{extra}.yaml"
     case.write_text(head + sep + "".join(rows) + tail, encoding="utf-8")
     for other in sample.parent.iterdir():  # the logo and anything else the case names
@@ -58,13 +59,16 @@ def generated_case(sample: Path, extra: int, folder: Path) -> Path:
 def run(args: list[str], root: Path) -> tuple[float, float]:
     """Run a command to the end; return its wall time (s) and peak memory (MB)."""
     env = {**os.environ, "PYTHONPATH": str(root)}
-    start = time.perf_counter()
-    proc = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    elapsed = time.perf_counter() - start
+    # stderr goes to a file: a pipe nobody reads until the end fills up and stalls the build
+    with tempfile.TemporaryFile() as errfile:
+        start = time.perf_counter()
+        proc = subprocess.Popen(args, cwd=root, env=env, stdout=subprocess.DEVNULL,
+                                stderr=errfile)
+        _, status, usage = os.wait4(proc.pid, 0)
+        elapsed = time.perf_counter() - start
+        errfile.seek(0)
+        err = errfile.read().decode(errors="replace")
     proc.returncode = os.waitstatus_to_exitcode(status)
-    err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"failed ({proc.returncode}): {' '.join(args)}\n{err[-2000:]}")
     scale = 1024 * 1024 if sys.platform == "darwin" else 1024  # ru_maxrss: bytes on macOS

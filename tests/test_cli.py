@@ -139,3 +139,22 @@ def test_the_readme_example_case_is_valid(tmp_path: Path) -> None:
     example = readme.split("```yaml\n", 1)[1].split("```", 1)[0]
     checked = validate(write_case(tmp_path, example))
     assert checked.case.position.tasks == ["Samtaler med borgere om håb, ønsker og drømme"]
+
+
+def test_the_same_advice_for_many_applicants_is_cut_short(cli, tmp_path: Path) -> None:
+    rows = "".join(f"  - id: A{i:02d}\n    name: Navn Nummer{i}\n    outcome: rejected\n"
+                   for i in range(2, 10))
+    case = write_case(tmp_path, MINIMAL.replace("sector: region", "sector: private") + rows)
+    short = cli("validate", case)
+    assert short.exit_code == 0, short.output
+    assert short.stderr.count("[letter-unreachable]: the letter to") == 5
+    assert "… and 3 more advice [letter-unreachable] like the above" in short.stderr
+    assert short.stderr.count("[rejected-before-hire]") == 1
+    full = cli("-v", "validate", case)
+    assert full.stderr.count("[letter-unreachable]: the letter to") == 8
+    assert "more advice" not in full.stderr
+    out = tmp_path / "out"
+    built = cli("build", case, "-o", out)
+    assert built.exit_code == 0, built.output
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    assert sum(a["code"] == "letter-unreachable" for a in manifest["advisories"]) == 8

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import os
 import shutil
+import subprocess
 import time
 import uuid
 import zipfile
@@ -18,7 +19,7 @@ from docgen.pdf import convert as pdf
 from docgen.pdf import soffice as soffice_module
 from docgen.pdf import stable, verify
 from docgen.pdf.combine import combine_pdfs
-from docgen.pdf.convert import PdfJob, convert
+from docgen.pdf.convert import PdfJob, convert, profile_settings
 from docgen.pdf.soffice import find_soffice
 from docgen.pdf.verify import verify_pdf
 from tests.helpers import require_soffice
@@ -341,3 +342,54 @@ def test_combined_pdf_is_deterministic(tmp_path: Path) -> None:
     file_id = reader.trailer["/ID"]
     assert isinstance(file_id, list)
     assert file_id[0] == file_id[1]
+
+
+@pytest.mark.parametrize("layout", ["program/soffice", "Contents/MacOS/soffice"])
+def test_setup_version_is_read_from_the_installation(tmp_path: Path, layout: str) -> None:
+    program = tmp_path / layout
+    program.parent.mkdir(parents=True)
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    registry = tmp_path / ("Contents/Resources" if layout.startswith("Contents") else "share")
+    registry = registry / "registry"
+    registry.mkdir(parents=True)
+    (registry / "main.xcd").write_text(
+        '<oor:data><prop oor:name="ooSetupVersion">\n  <value>24.8</value>\n</prop></oor:data>',
+        encoding="utf-8")
+    soffice_module.setup_version.cache_clear()
+    assert soffice_module.setup_version(program) == "24.8"
+    settings = profile_settings(program, "da-DK")
+    assert "<value>24.8</value>" in settings
+    assert "ooSetupLastVersion" in settings
+    assert "<value>da-DK</value>" in settings
+
+
+def test_unknown_installation_gives_a_profile_without_version(tmp_path: Path) -> None:
+    program = tmp_path / "bin" / "soffice"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\n", encoding="utf-8")
+    soffice_module.setup_version.cache_clear()
+    assert soffice_module.setup_version(program) is None
+    settings = profile_settings(program, "da-DK")
+    assert "ooSetupLastVersion" not in settings
+    assert "<value>da-DK</value>" in settings
+
+
+def test_real_profile_skips_the_first_start_self_test(tmp_path: Path) -> None:
+    # LibreOffice writes GraphicsRenderTests.log into a profile whenever it runs its
+    # graphics self-test, which it does when it takes a start for the first after an
+    # upgrade; a docgen profile records the version, so the test (and its cost) is skipped.
+    soffice = require_soffice()
+    source = make_docx(tmp_path / "a.docx", "Selvtest")
+    logs = {}
+    for name, settings in (("docgen", profile_settings(soffice, "da-DK")), ("empty", None)):
+        profile = tmp_path / f"profile-{name}"
+        (profile / "user").mkdir(parents=True)
+        if settings is not None:
+            (profile / "user" / "registrymodifications.xcu").write_text(settings, "utf-8")
+        subprocess.run([str(soffice), f"-env:UserInstallation={profile.as_uri()}",
+                        "--headless", "--norestore", "--nolockcheck", "--convert-to", "pdf",
+                        "--outdir", str(tmp_path / name), str(source)],
+                       check=True, capture_output=True, timeout=120)
+        assert (tmp_path / name / "a.pdf").is_file()
+        logs[name] = (profile / "user" / "GraphicsRenderTests.log").exists()
+    assert logs == {"docgen": False, "empty": True}

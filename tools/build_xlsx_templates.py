@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.cell.rich_text import CellRichText, TextBlock
 from openpyxl.cell.text import InlineFont
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
 from openpyxl.utils.indexed_list import IndexedList
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.workbook.protection import WorkbookProtection
@@ -139,6 +140,10 @@ def page(ws: Worksheet, *, landscape: bool, title_rows: str | None = None,
     if title_rows:
         ws.print_title_rows = title_rows
     ws.sheet_view.showGridLines = False
+    if not ws.print_area:
+        # An explicit print area spares LibreOffice a search for the used area of every
+        # sheet: a workbook of scoresheets converts to PDF in half the time with one.
+        ws.print_area = f"A1:{get_column_letter(ws.max_column)}{ws.max_row}"
     footer = ws.oddFooter
     footer.left.text = "{{ case.reference }} · {{ organisation.name }}"
     footer.center.text = "&A"

@@ -17,10 +17,21 @@ from docgen.cli.options import CASE, CONFIG, STRICT, TEMPLATES, out_option
 from docgen.errors import Advisory, DocgenError, Issue
 from docgen.limits import WorkerCrash
 
+_ADVICE_SHOWN = 5  # advice of one kind printed before "… and N more" (-v prints all)
+
 
 def _advise(advisories: list[tuple[Advisory, Issue]]) -> None:
-    for _, issue in advisories:
-        console().warn(str(issue))
+    """Print each piece of advice; the same advice for many applicants is cut short."""
+    out_ = console()
+    counts: dict[str, int] = {}
+    for advisory, issue in advisories:
+        counts[advisory.code] = counts.get(advisory.code, 0) + 1
+        if counts[advisory.code] <= _ADVICE_SHOWN or out_.level > 0:
+            out_.warn(str(issue))
+    for code, count in counts.items():
+        if count > _ADVICE_SHOWN and out_.level <= 0:
+            out_.warn(f"… and {count - _ADVICE_SHOWN} more advice [{code}] like the above; "
+                      "-v prints them all")
 
 
 class _ProgressBar:

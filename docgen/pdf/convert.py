@@ -28,11 +28,11 @@ from pathlib import Path
 
 from docgen.errors import ConversionError
 from docgen.pdf import reaper
-from docgen.pdf.soffice import INSTALL_HELP
+from docgen.pdf.soffice import INSTALL_HELP, setup_version
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
 
-__all__ = ["PdfJob", "convert"]
+__all__ = ["PdfJob", "convert", "profile_settings"]
 
 _OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
 _MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
@@ -40,13 +40,17 @@ _MIN_SPLIT = 4  # do not start a second process for fewer documents than this
 _POLL = 0.05  # seconds between looks at the output folders
 _SHOWN = 10  # documents named in one message before "and N more"
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry">
+<oor:items xmlns:oor="http://openoffice.org/2001/registry">{product}
 <item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
 <value>{locale}</value></prop></item>
 <item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
 <prop oor:name="ExportBookmarksToPDFDestination" oor:op="fuse"><value>true</value></prop></item>
 </oor:items>
 """
+# The version last started: spares each new profile LibreOffice's first-start self-test.
+_PRODUCT = """
+<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">
+<value>{version}</value></prop></item>"""
 
 
 @dataclass(frozen=True)
@@ -258,12 +262,19 @@ def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, 
             progress(done, total)
 
 
+def profile_settings(soffice: Path, locale: str) -> str:
+    """The settings a new private profile starts with (``registrymodifications.xcu``)."""
+    version = setup_version(soffice)
+    product = _PRODUCT.format(version=version) if version else ""
+    return _REGISTRY.format(locale=locale, product=product)
+
+
 def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
     profile = chunk.home / "profile"
     chunk.outdir.mkdir(parents=True)
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(
-        _REGISTRY.format(locale=locale), encoding="utf-8")
+        profile_settings(soffice, locale), encoding="utf-8")
     args = [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
             "--headless", "--invisible", "--nodefault", "--nologo", "--norestore", "--nolockcheck",
             "--convert-to", "pdf", "--outdir", str(chunk.outdir.absolute()),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -43,3 +45,31 @@ def find_soffice(configured: str | None = None) -> Path:
         if Path(place).is_file():
             return Path(place)
     raise ConversionError(INSTALL_HELP)
+
+
+# Where an installation keeps its main configuration, from the folder of the program:
+# <install>/program/soffice on Linux and Windows, LibreOffice.app/Contents/MacOS/soffice.
+_MAIN_XCD = ("../share/registry/main.xcd", "../Resources/registry/main.xcd")
+_SETUP_VERSION = re.compile(rb'oor:name="ooSetupVersion">\s*<value>(\d+\.\d+)</value>')
+
+
+@functools.lru_cache(maxsize=8)
+def setup_version(soffice: Path) -> str | None:
+    """Return the installation's ``major.minor`` version (``7.4``), or None if not found.
+
+    A new profile records it as the version last started. Without it LibreOffice takes
+    every start of a private profile for the first after an upgrade and runs its graphics
+    self-test first: dozens of 4096-pixel bitmaps, about 0.5 s of a 0.9 s conversion.
+    """
+    try:
+        program = Path(os.path.realpath(soffice)).parent
+    except (OSError, ValueError):
+        return None
+    for relative in _MAIN_XCD:
+        try:
+            found = _SETUP_VERSION.search((program / relative).read_bytes())
+        except OSError:
+            continue
+        if found:
+            return found.group(1).decode("ascii")
+    return None
