@@ -26,6 +26,7 @@ from tests.helpers import require_soffice
 
 FAKES = Path(__file__).parent / "fake_soffice"
 NAME = "Søren Østergaard"
+OTHER = "Åse Ærø Brøndum"
 SCORE_TEXT = "Æblegrød på hospitalet"
 posix_fakes = pytest.mark.skipif(os.name != "posix", reason="the fake converters are sh scripts")
 needs_proc = pytest.mark.skipif(not Path("/proc").is_dir(), reason="scans /proc for processes")
@@ -113,12 +114,15 @@ def test_real_conversion_of_mixed_documents(tmp_path: Path) -> None:
     work = base / "arbejde"
     work.mkdir(parents=True)
     same_a = make_docx(base / "afslag" / "A07_soeren.docx", NAME)
-    same_b = make_docx(base / "telefonguide" / "A07_soeren.docx", NAME)  # same name, other folder
+    # the same name in other folders: one with other text, one a copy
+    same_b = make_docx(base / "telefonguide" / "A07_soeren.docx", OTHER)
+    same_c = make_docx(base / "kopi" / "A07_soeren.docx", NAME)
     sheet = make_xlsx(base / "scoreark" / "P1_hanne.xlsx", SCORE_TEXT)
     out = base / "ud"
     jobs = [
         PdfJob(same_a, out / "afslag" / "A07_soeren.pdf", (NAME,), "afslag/A07_soeren.docx"),
-        PdfJob(same_b, out / "telefonguide" / "A07_soeren.pdf", (NAME,)),
+        PdfJob(same_b, out / "telefonguide" / "A07_soeren.pdf", (OTHER,)),
+        PdfJob(same_c, out / "kopi" / "A07_soeren.pdf", (NAME,)),
         PdfJob(sheet, out / "scoreark" / "P1_hanne.pdf", (SCORE_TEXT, "3,5")),  # da-DK
     ]
     seen: list[tuple[int, int]] = []
@@ -127,7 +131,7 @@ def test_real_conversion_of_mixed_documents(tmp_path: Path) -> None:
                    workdir=work, timestamp=when)
 
     assert made == [j.target for j in jobs]
-    assert seen[-1] == (3, 3)
+    assert seen[-1] == (4, 4)
     assert list(work.iterdir()) == []  # profiles and temporary output removed
     import pdfplumber
 
@@ -141,9 +145,11 @@ def test_real_conversion_of_mixed_documents(tmp_path: Path) -> None:
         assert job.expected[0] in text
         assert fonts
         assert all(f.startswith("Carlito") for f in fonts), fonts
-    # pinned date and content-derived /ID: the same document converts to the same bytes,
-    # here in two different LibreOffice processes (same output name, so separate chunks)
-    assert jobs[0].target.read_bytes() == jobs[1].target.read_bytes()
+    # documents of the same name, converted in one process, each became its own PDF
+    with pdfplumber.open(jobs[1].target) as doc:
+        assert NAME not in doc.pages[0].extract_text()
+    # pinned date and content-derived /ID: the same document converts to the same bytes
+    assert jobs[0].target.read_bytes() == jobs[2].target.read_bytes()
     assert b"(D:20261122000000Z)" in jobs[0].target.read_bytes()
 
 
@@ -277,19 +283,23 @@ def test_environment_variable_wins(tmp_path: Path, monkeypatch: pytest.MonkeyPat
 # --- pieces ---------------------------------------------------------------------------
 
 
-def test_plan_never_puts_same_named_outputs_in_one_chunk(tmp_path: Path) -> None:
-    jobs = [PdfJob(tmp_path / d / f"A{i:02}.docx", tmp_path / d / f"A{i:02}.pdf")
-            for d in ("afslag", "telefonguide") for i in range(30)]
-    jobs.append(PdfJob(tmp_path / "a07.xlsx", tmp_path / "x.pdf"))
-    jobs.append(PdfJob(tmp_path / "A07.docx", tmp_path / "y.pdf"))
-    chunks = pdf._plan(jobs, 25, 2)
-    assert sorted(j.target for c in chunks for j in c) == sorted(j.target for j in jobs)
-    for chunk in chunks:
-        assert len(chunk) <= 25
-        names = [pdf._out_name(j.source).casefold() for j in chunk]
-        assert len(names) == len(set(names))
-    assert len(pdf._plan(jobs[:8], 50, 2)) == 2  # two processes share small builds
-    assert len(pdf._plan(jobs[:3], 50, 2)) == 1
+def test_plan_balances_and_keeps_word_and_calc_apart_when_that_is_sooner(
+        tmp_path: Path) -> None:
+    def job(name: str, weight: float = 1.0) -> PdfJob:
+        return PdfJob(tmp_path / name, tmp_path / f"{name}.pdf", weight=weight)
+
+    letters = [job(f"A{i:02}.docx") for i in range(8)]
+    sheets = [job(f"P{i}.xlsx", 2.0) for i in range(4)]
+    chunks = pdf._plan([*letters, *sheets], 50, 2)
+    assert [{j.source.suffix for j in c} for c in chunks] == [{".docx"}, {".xlsx"}]
+    # one heavy workbook among many letters: apart would leave one process idle
+    lopsided = pdf._plan([*letters, *letters[:4], job("P9.xlsx", 2.0)], 50, 2)
+    loads = sorted(sum(j.weight for j in c) for c in lopsided)
+    assert len(lopsided) == 2
+    assert loads[1] - loads[0] <= 2.0
+    assert len(pdf._plan(letters, 50, 2)) == 2  # two processes share small builds
+    assert len(pdf._plan(letters[:3], 50, 2)) == 1
+    assert all(len(c) <= 5 for c in pdf._plan(letters * 3, 5, 2))
 
 
 def test_text_check_survives_line_breaks_and_normal_forms() -> None:

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 import zipfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +36,10 @@ __all__ = ["PdfJob", "convert", "profile_settings"]
 _OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
 _MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
 _MIN_SPLIT = 4  # do not start a second process for fewer documents than this
+# Loading Writer or Calc into a process costs about 0.1 s, 0.8 of a one-page document.
+_APP_START = 0.8
+_APPS = {".docx": "writer", ".docm": "writer", ".doc": "writer", ".odt": "writer",
+         ".rtf": "writer", ".xlsx": "calc", ".xlsm": "calc", ".xls": "calc", ".ods": "calc"}
 _POLL = 0.05  # seconds between looks at the output folders
 _SHOWN = 10  # documents named in one message before "and N more"
 _REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
@@ -88,13 +91,28 @@ class _Chunk:
     def outdir(self) -> Path:
         return self.home / "out"
 
+    @property
+    def indir(self) -> Path:
+        return self.home / "in"
+
+    def inputs(self) -> list[Path]:
+        """Each job's source under a name of its own (``0003.docx``), linked in ``indir``.
+
+        LibreOffice names a PDF after its source, so documents of the same name from
+        different folders (every hired applicant's function description and introduction
+        plan) could not share a process otherwise.
+        """
+        return [self.indir / f"{i:04d}{job.source.suffix.lower()}"
+                for i, job in enumerate(self.jobs)]
+
     def outputs(self) -> list[Path | None]:
-        """Return each job's PDF if it has been written (names compared in NFC)."""
+        """Return each job's PDF if it has been written."""
         try:
-            written = {unicodedata.normalize("NFC", p.name): p for p in self.outdir.iterdir()}
+            written = {p.name for p in self.outdir.iterdir()}
         except FileNotFoundError:
-            written = {}
-        return [written.get(_out_name(job.source)) for job in self.jobs]
+            written = set()
+        return [self.outdir / f"{i:04d}.pdf" if f"{i:04d}.pdf" in written else None
+                for i in range(len(self.jobs))]
 
     def look(self, now: float) -> None:
         """Note how far LibreOffice has got; it converts the files in the given order."""
@@ -122,10 +140,6 @@ class _Chunk:
         at = self.seen
         last = self.outputs()[at - 1] if at else None
         return at - 1 if last is not None and not is_complete(last) else at
-
-
-def _out_name(source: Path) -> str:
-    return unicodedata.normalize("NFC", source.stem + ".pdf")
 
 
 def convert(
@@ -199,30 +213,46 @@ def _precheck(jobs: Sequence[PdfJob]) -> None:
 
 
 def _plan(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob]]:
-    """Split jobs into chunks of about equal weight, each in the given order.
+    """Split jobs into chunks of about equal cost, each in the given order.
 
-    Heaviest first, each job goes to the lightest chunk that has room and no source with
-    the same output name; a chunk never holds two sources with the same output name.
+    A process that converts only Word documents never loads Calc, and the other way
+    round, which saves each process an application's start (``_APP_START``): so when
+    every application can have a process of its own, its documents are kept apart if
+    that finishes sooner by the jobs' weights.
     """
+    mixed = _greedy(jobs, size, workers)
+    apps: dict[str, list[PdfJob]] = {}
+    for job in jobs:
+        apps.setdefault(_app(job), []).append(job)
+    if not 1 < len(apps) <= workers:
+        return mixed
+    apart = [chunk for group in apps.values() for chunk in _greedy(group, size, 1)]
+    if len(apart) <= workers and _finish(apart) < _finish(mixed):
+        return apart
+    return mixed
+
+
+def _app(job: PdfJob) -> str:
+    return _APPS.get(job.source.suffix.lower(), job.source.suffix.lower())
+
+
+def _finish(chunks: list[list[PdfJob]]) -> float:
+    """The estimated cost of the costliest chunk: its weights and its applications' starts."""
+    return max(sum(j.weight for j in chunk) + _APP_START * len({_app(j) for j in chunk})
+               for chunk in chunks)
+
+
+def _greedy(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob]]:
+    """Heaviest first, each job goes to the lightest chunk that has room."""
     n = len(jobs)
     total = sum(max(j.weight, 0.0) for j in jobs)
     count = max(math.ceil(n / size), min(workers, math.ceil(total / _MIN_SPLIT)))
     chunks: list[list[int]] = [[] for _ in range(count)]
     loads = [0.0] * count
-    names: list[set[str]] = [set() for _ in range(count)]
     for i in sorted(range(n), key=lambda i: -jobs[i].weight):
-        key = _out_name(jobs[i].source).casefold()  # case-insensitive file systems too
-        room = [c for c in range(len(chunks)) if len(chunks[c]) < size and key not in names[c]]
-        if room:
-            c = min(room, key=lambda c: (loads[c], c))
-        else:
-            chunks.append([])
-            loads.append(0.0)
-            names.append(set())
-            c = len(chunks) - 1
+        c = min((c for c in range(count) if len(chunks[c]) < size), key=lambda c: (loads[c], c))
         chunks[c].append(i)
         loads[c] += jobs[i].weight
-        names[c].add(key)
     return [[jobs[i] for i in sorted(chunk)] for chunk in chunks if chunk]
 
 
@@ -272,13 +302,19 @@ def profile_settings(soffice: Path, locale: str) -> str:
 def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
     profile = chunk.home / "profile"
     chunk.outdir.mkdir(parents=True)
+    chunk.indir.mkdir()
+    for job, link in zip(chunk.jobs, chunk.inputs(), strict=True):
+        try:
+            os.link(job.source, link)
+        except OSError:  # another file system, or links not allowed: a copy does too
+            shutil.copyfile(job.source, link)
     (profile / "user").mkdir(parents=True)
     (profile / "user" / "registrymodifications.xcu").write_text(
         profile_settings(soffice, locale), encoding="utf-8")
     args = [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
             "--headless", "--invisible", "--nodefault", "--nologo", "--norestore", "--nolockcheck",
             "--convert-to", "pdf", "--outdir", str(chunk.outdir.absolute()),
-            *(str(j.source.absolute()) for j in chunk.jobs)]
+            *(str(link.absolute()) for link in chunk.inputs())]
     with (chunk.home / "log.txt").open("wb") as log:
         try:
             chunk.proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=log,
