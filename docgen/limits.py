@@ -52,6 +52,7 @@ __all__ = [
     "WorkerTimeout",
     "check_zip",
     "run_in_worker",
+    "run_in_workers",
 ]
 
 _CHUNK = 1 << 16
@@ -246,41 +247,92 @@ def run_in_worker(
     Raises :class:`WorkerTimeout` after ``seconds`` (the child is killed), the child's own
     docgen errors as they were, and :class:`WorkerCrash` for anything else.
     """
+    workers = run_in_workers([produce], seconds=seconds, memory_mb=memory_mb)
+    try:
+        answer: Any = None
+        while True:
+            try:
+                _, item = workers.send(answer)
+            except StopIteration:
+                return
+            answer = yield item
+    finally:
+        workers.close()
+
+
+def run_in_workers(
+    producers: list[Callable[[], Generator[Any, Any, None]]], *, seconds: float, memory_mb: int
+) -> Generator[tuple[int, Any], Any, None]:
+    """Like :func:`run_in_worker` for several producers at once, each in its own child.
+
+    Yields ``(i, item)`` for whatever producer ``i`` yields, in the order they arrive (each
+    producer's items in its own order); what the caller sends back after an :class:`Ask`
+    goes to the child that asked. Every child has the time and memory limit of its own.
+    Without fork the producers run here, one after the other.
+    """
     if not forking():
-        yield from produce()
+        yield from _one_by_one(producers)
         return
     import multiprocessing  # noqa: PLC0415
+    from multiprocessing.connection import wait  # noqa: PLC0415
 
     ctx = multiprocessing.get_context("fork")
-    conn, child_conn = ctx.Pipe()
-    proc = ctx.Process(target=_child, args=(produce, child_conn, memory_mb << 20), daemon=True)
-    proc.start()
-    child_conn.close()
-    deadline = time.monotonic() + seconds
+    children: dict[Any, tuple[int, Any, float]] = {}  # connection → index, process, deadline
     try:
-        while True:
-            left = deadline - time.monotonic()
-            if left <= 0 or not conn.poll(left):
+        for i, produce in enumerate(producers):  # all forked before the caller makes threads
+            conn, child_conn = ctx.Pipe()
+            proc = ctx.Process(target=_child, args=(produce, child_conn, memory_mb << 20),
+                               daemon=True)
+            proc.start()
+            child_conn.close()
+            children[conn] = (i, proc, time.monotonic() + seconds)
+        while children:
+            left = min(deadline for _, _, deadline in children.values()) - time.monotonic()
+            ready: list[Any] = wait(list(children), timeout=left) if left > 0 else []
+            if not ready:
                 raise WorkerTimeout
-            try:
-                kind, payload = conn.recv()
-            except EOFError:
-                proc.join(1)
-                msg = f"the render worker stopped unexpectedly (exit code {proc.exitcode})"
-                raise WorkerCrash(msg) from None
-            if kind == "item":
-                yield payload
-            elif kind == "ask":
-                conn.send((yield Ask(payload)))
-            elif kind == "end":
-                return
-            elif kind == "error":
-                raise _rebuild(payload)
-            else:
-                name, details = payload
-                raise WorkerCrash(f"{name} in the render worker", details)
+            for conn in ready:
+                i, proc, _ = children[conn]
+                try:
+                    kind, payload = conn.recv()
+                except EOFError:
+                    proc.join(1)
+                    msg = f"the render worker stopped unexpectedly (exit code {proc.exitcode})"
+                    raise WorkerCrash(msg) from None
+                if kind == "item":
+                    yield i, payload
+                elif kind == "ask":
+                    conn.send((yield i, Ask(payload)))
+                elif kind == "end":
+                    del children[conn]
+                    _reap(proc, conn)
+                elif kind == "error":
+                    raise _rebuild(payload)
+                else:
+                    name, details = payload
+                    raise WorkerCrash(f"{name} in the render worker", details)
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        conn.close()
+        for conn, (_, proc, _) in children.items():
+            _reap(proc, conn)
+
+
+def _one_by_one(
+    producers: list[Callable[[], Generator[Any, Any, None]]],
+) -> Generator[tuple[int, Any], Any, None]:
+    """The producers in this process, one after the other (no fork, no process limit)."""
+    for i, produce in enumerate(producers):
+        made = produce()
+        answer: Any = None
+        while True:
+            try:
+                item = made.send(answer)
+            except StopIteration:
+                break
+            answer = yield i, item
+
+
+def _reap(proc: Any, conn: Any) -> None:
+    if proc.is_alive():
+        proc.kill()
+    proc.join()
+    conn.close()

@@ -23,11 +23,11 @@ SHEET = {"kind": "scoresheet", "template": "xlsx/s.xlsx", "output": "s/{id}_{slu
          "for": "panel"}
 
 
-def _build(tmp_path: Path, doc: dict[str, str], **limits: Any) -> Any:
+def _build(tmp_path: Path, doc: dict[str, str], *more: dict[str, str], **limits: Any) -> Any:
     case = tmp_path / "case.yaml"
     case.write_text(SENTINEL_CASE, encoding="utf-8")
     extra = {"limits": limits} if limits else {}
-    cfg = config(tmp_path / "c.yaml", [doc], **extra)
+    cfg = config(tmp_path / "c.yaml", [doc, *more], **extra)
     return CliRunner().invoke(main, ["build", str(case), "-o", str(tmp_path / "out"),
                                      "--config", str(cfg), "--templates", str(tmp_path / "tpl")])
 
@@ -84,6 +84,18 @@ def test_a_loop_bomb_is_stopped_at_the_time_limit(tmp_path: Path) -> None:
     elapsed = time.monotonic() - started
     _refused(result, "p.docx", "longer than 2 s", "limits.render_seconds", "nothing was written")
     assert elapsed < 15
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_time_limit_names_only_the_template_still_rendering(tmp_path: Path) -> None:
+    # workbooks render beside Word documents; the shipped scoresheet is done in time
+    docx_template(tmp_path / "tpl/docx/p.docx",
+                  "{% for i in range(10000) %}{% for j in range(10000) %}"
+                  "{% for k in range(10000) %}{% endfor %}{% endfor %}{% endfor %}")
+    sheet = {**SHEET, "template": "xlsx/scoreark.xlsx"}
+    result = _build(tmp_path, POSTING, sheet, render_seconds=3)
+    _refused(result, "p.docx: rendering took longer than 3 s")
+    assert "scoreark" not in result.output
     assert not (tmp_path / "out").exists()
 
 

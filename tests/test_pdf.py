@@ -19,7 +19,8 @@ from docgen.pdf import convert as pdf
 from docgen.pdf import soffice as soffice_module
 from docgen.pdf import stable, verify
 from docgen.pdf.combine import combine_pdfs
-from docgen.pdf.convert import PdfJob, convert, profile_settings
+from docgen.pdf.convert import PdfJob, convert
+from docgen.pdf.profile import profile_settings
 from docgen.pdf.soffice import find_soffice
 from docgen.pdf.verify import verify_pdf
 from tests.helpers import require_soffice

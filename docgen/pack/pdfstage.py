@@ -26,6 +26,7 @@ from docgen.pack.render import print_order
 from docgen.pdf.combine import combine_pdfs
 from docgen.pdf.convert import PdfJob, convert
 from docgen.pdf.cut import cut_pdf, part_pages
+from docgen.pdf.office import Office
 from docgen.pdf.verify import verify_pdf
 
 # What a document costs LibreOffice, in units of a one-page Word document (about 0.12 s
@@ -63,6 +64,7 @@ def make_pdfs(
     when: dt.datetime,
     progress: Callable[[int, int], None] | None = None,
     marked: frozenset[str] | set[str] = frozenset(),
+    office: Office | None = None,
 ) -> list[dict[str, Any]]:
     """Convert every staged document; ``marked``: print files whose PDF can be cut."""
     prints = [_Print(job, path, print_order(done, job.spec.combine))
@@ -74,7 +76,7 @@ def make_pdfs(
     jobs = _direct_jobs(stage, direct)
     jobs += [_pdf_job(stage, p.job, p.path, weight=1 + _PAGE_WEIGHT * len(p.parts))
              for p in cut]
-    run = _Converter(stage, soffice, timeout, when, progress)
+    run = _Converter(stage, soffice, timeout, when, progress, office)
     run(jobs)
     late: list[PdfJob] = []
     for p in cut:
@@ -139,13 +141,13 @@ def _weight(path: Path) -> float:
 
 class _Converter:
     def __init__(self, stage: Staging, soffice: Path, timeout: float, when: dt.datetime,
-                 progress: Callable[[int, int], None] | None) -> None:
+                 progress: Callable[[int, int], None] | None, office: Office | None) -> None:
         self.stage, self.soffice, self.timeout = stage, soffice, timeout
-        self.when, self.progress = when, progress
+        self.when, self.progress, self.office = when, progress, office
 
     def __call__(self, jobs: list[PdfJob]) -> None:
         convert(jobs, soffice=self.soffice, timeout=self.timeout, progress=self.progress,
-                timestamp=self.when, workdir=self.stage.root)
+                timestamp=self.when, workdir=self.stage.root, office=self.office)
 
 
 def _check(pdfs: list[tuple[str, Path, list[str]]]) -> None:

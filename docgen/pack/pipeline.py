@@ -6,6 +6,7 @@ and prints what they return.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, field
@@ -17,7 +18,7 @@ from docgen._version import __version__
 from docgen.case.load import Checked, check_case, check_retention, default_out
 from docgen.case.model import Case
 from docgen.errors import Advisory, Issue, RenderError, TemplateError
-from docgen.limits import Ask, WorkerTimeout, run_in_worker
+from docgen.limits import Ask, WorkerTimeout, run_in_workers
 from docgen.output.changes import Report
 from docgen.output.staging import Staging
 from docgen.pack.budget import check_budget
@@ -149,7 +150,8 @@ def build(
     created = _created(case)
     from docgen.pack.render import Renderer  # noqa: PLC0415 - `validate` needs no renderer
 
-    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
+    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage, \
+            _office(soffice, stage, pdf.timeout or settings.pdf.timeout_seconds) as office:
         renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
         _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
@@ -165,6 +167,7 @@ def build(
                 when=when,
                 progress=pdf.progress,
                 marked=renderer.marked,
+                office=office,
             ):
                 result.documents.append(record)
                 if on_document:
@@ -172,6 +175,15 @@ def build(
         result.warnings = [*stage.warnings, *renderer.warnings]
         result.changes = stage.commit(_manifest(checked, result))
     return result
+
+
+def _office(soffice: Path | None, stage: Staging, timeout: float) -> Any:
+    """LibreOffice, started while the documents are rendered (with --pdf)."""
+    if soffice is None:
+        return contextlib.nullcontext()
+    from docgen.pdf.office import Office, default_workers  # noqa: PLC0415 - only with --pdf
+
+    return Office(soffice, default_workers(), workdir=stage.root, timeout=timeout)
 
 
 def _render_all(
@@ -201,9 +213,11 @@ def _render_all(
         import docgen.word.compiled  # noqa: F401, PLC0415
         import docgen.word.render  # noqa: F401, PLC0415
 
-    current: Job | None = None
-    worker = run_in_worker(
-        partial(_produce, plan, renderer),
+    groups = _groups(plan)
+    order = {job.path: i for i, job in enumerate(plan.jobs)}
+    current: dict[int, Job] = {}
+    worker = run_in_workers(
+        [partial(_produce, plan, renderer, group) for group in groups],
         seconds=limits.render_seconds,
         memory_mb=limits.render_memory_mb,
     )
@@ -213,41 +227,64 @@ def _render_all(
             on_document(record)
 
     writes = _Writes(stage, staged)
+    warnings: list[list[str]] = [[] for _ in groups]
     try:
         answer: Any = None
-        while (message := worker.send(answer)) is not None:
+        while (sent := worker.send(answer)) is not None:
             answer = None
+            group, message = sent
             if isinstance(message, Ask):  # a print file is next: its letters must be on disk
                 writes.drain()
                 answer = list(writes.written)
                 continue
             what, index, payload = message
             if what == "state":
-                renderer.warnings, renderer.marked = payload
+                warnings[group], marked = payload
+                renderer.marked |= marked
                 continue
-            current = plan.jobs[index]
-            if what == "done":
-                writes.submit(index, current.path, payload, current.record(current.path, payload))
-                del payload, message
+            job = plan.jobs[index]
+            if what == "start":  # named if the time runs out while it renders
+                current[group] = job
+            elif what == "done":
+                current.pop(group, None)
+                writes.submit(index, job.path, payload, job.record(job.path, payload))
+                del payload, message, sent
     except StopIteration:
         writes.drain()
     except WorkerTimeout:
+        names = sorted({_template_name(job) for job in current.values()}) or ["the build"]
         msg = (
-            f"{_template_name(current)}: rendering took longer than "
+            f"{', '.join(names)}: rendering took longer than "
             f"{limits.render_seconds:g} s (limits.render_seconds) and was stopped; "
             "nothing was written"
         )
         raise RenderError(msg, hint="a template loops too much, or the case is very large") \
             from None
     finally:
-        worker.close()  # stops the worker if it still runs
+        worker.close()  # stops the workers that still run
         writes.close()
-    renderer.done = [(plan.jobs[i], path) for i, path in writes.written]
+    renderer.warnings = [w for group in warnings for w in group]
+    # in plan order, however the workers' documents arrived
+    result.documents.sort(key=lambda record: order[record["path"]])
+    renderer.done = [(plan.jobs[i], path) for i, path in sorted(writes.written)]
 
 
-def _produce(plan: Plan, renderer: Any) -> Generator[Any, Any, None]:
-    """The worker's side: render each job and hand its bytes over; write nothing."""
-    for index, job in enumerate(plan.jobs):
+def _groups(plan: Plan) -> list[list[int]]:
+    """The jobs of each render worker: workbooks in one, everything else in another.
+
+    The two share nothing (a print file joins letters, never workbooks), so on a machine
+    with two cores they render side by side.
+    """
+    books = [i for i, job in enumerate(plan.jobs)
+             if job.template is not None and job.template.suffix.lower() == ".xlsx"]
+    rest = [i for i in range(len(plan.jobs)) if i not in set(books)]
+    return [group for group in (books, rest) if group] or [[]]
+
+
+def _produce(plan: Plan, renderer: Any, indexes: list[int]) -> Generator[Any, Any, None]:
+    """The worker's side: render each of its jobs and hand the bytes over; write nothing."""
+    for index in indexes:
+        job = plan.jobs[index]
         if job.spec.combine:
             written = yield Ask(("written", index))
             renderer.done = [(plan.jobs[i], path) for i, path in written]

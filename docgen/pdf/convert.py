@@ -14,9 +14,7 @@ import contextlib
 import math
 import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 import time
 import zipfile
@@ -27,11 +25,12 @@ from pathlib import Path
 
 from docgen.errors import ConversionError
 from docgen.pdf import reaper
-from docgen.pdf.soffice import INSTALL_HELP, setup_version
+from docgen.pdf.office import Office, Waiting, default_workers, soffice_args, stop_group
+from docgen.pdf.soffice import INSTALL_HELP
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
 
-__all__ = ["PdfJob", "convert", "profile_settings"]
+__all__ = ["PdfJob", "convert"]
 
 _OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
 _MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
@@ -42,20 +41,6 @@ _APPS = {".docx": "writer", ".docm": "writer", ".doc": "writer", ".odt": "writer
          ".rtf": "writer", ".xlsx": "calc", ".xlsm": "calc", ".xls": "calc", ".ods": "calc"}
 _POLL = 0.05  # seconds between looks at the output folders
 _SHOWN = 10  # documents named in one message before "and N more"
-_REGISTRY = """<?xml version="1.0" encoding="UTF-8"?>
-<oor:items xmlns:oor="http://openoffice.org/2001/registry">{product}
-<item oor:path="/org.openoffice.Setup/L10N"><prop oor:name="ooSetupSystemLocale" oor:op="fuse">
-<value>{locale}</value></prop></item>
-<item oor:path="/org.openoffice.Office.Common/Filter/PDF/Export">
-<prop oor:name="ExportBookmarksToPDFDestination" oor:op="fuse"><value>true</value></prop></item>
-</oor:items>
-"""
-# The version last started: spares each new profile LibreOffice's first-start self-test.
-_PRODUCT = """
-<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">
-<value>{version}</value></prop></item>"""
-
-
 @dataclass(frozen=True)
 class PdfJob:
     """One document to convert: ``source`` becomes ``target``, which must contain ``expected``.
@@ -83,6 +68,7 @@ class _Chunk:
     jobs: list[PdfJob]
     home: Path  # holds the private profile, the output folder and the log
     proc: subprocess.Popen[bytes] | None = None
+    server: Waiting | None = None  # the LibreOffice started ahead that converts for proc
     seen: int = 0  # jobs up to and including the last one with output
     since: float = 0.0  # when the last progress was seen
     problems: list[str | None] = field(default_factory=list)  # of the jobs checked so far
@@ -131,6 +117,20 @@ class _Chunk:
             self.problems.append("LibreOffice wrote no PDF" if pdf is None
                                  else verify_pdf(pdf, expected))
 
+    def busy(self) -> bool:
+        """Whether LibreOffice still works on the chunk.
+
+        Its process runs, or the process started ahead, which it handed the documents to,
+        runs and has not written them all.
+        """
+        if self.proc is not None and self.proc.poll() is None:
+            return True
+        if self.server is None or not self.server.alive():
+            return False
+        outputs = self.outputs()
+        last = outputs[-1] if outputs else None
+        return not (all(outputs) and last is not None and is_complete(last))
+
     def weight_now(self) -> float:
         """The weight of the job being converted (the time limit grows with it)."""
         return max(1.0, self.jobs[min(self.seen, len(self.jobs) - 1)].weight)
@@ -153,6 +153,7 @@ def convert(
     workdir: Path | None = None,
     timestamp: datetime | None = None,
     locale: str = "da-DK",
+    office: Office | None = None,
 ) -> list[Path]:
     """Convert every job's source to its target PDF and check each one; return the targets.
 
@@ -163,8 +164,10 @@ def convert(
     for that long is killed with its children. ``progress(done, total)`` is called from
     this thread. PDFs get ``/CreationDate`` = ``timestamp`` (else ``SOURCE_DATE_EPOCH``)
     and a content-derived ``/ID``, so the same inputs give the same bytes. ``locale`` sets
-    how spreadsheets show numbers and dates (``3,5`` in da-DK). No target is written unless
-    every document converted and passed its check.
+    how spreadsheets show numbers and dates (``3,5`` in da-DK). ``office`` holds LibreOffice
+    processes the caller started ahead (while the documents were made; its locale wins),
+    and the prepared profile others copy; without it, one is made here. No target is
+    written unless every document converted and passed its check.
     """
     if not jobs:
         return []
@@ -173,12 +176,15 @@ def convert(
     _precheck(jobs)
     when = timestamp or source_date_epoch()
     if workers is None:
-        workers = min(2, os.cpu_count() or 1)
+        workers = default_workers()
     size = max(1, min(chunk_size, _MAX_CHUNK))
     root = Path(tempfile.mkdtemp(prefix="docgen-pdf-", dir=workdir))  # mode 0700
     chunks = [_Chunk(part, root / f"c{i}") for i, part in enumerate(_plan(jobs, size, workers))]
+    own = None
+    if office is None:
+        office = own = Office(soffice, 0, workdir=root, locale=locale, timeout=timeout)
     try:
-        _run_all(chunks, soffice, timeout, max(1, workers), locale, progress, len(jobs))
+        _run_all(chunks, soffice, timeout, max(1, workers), office, progress, len(jobs))
         made = _verify_all(chunks)
         for job in jobs:
             pin_pdf(made[job], when)
@@ -189,6 +195,8 @@ def convert(
     finally:
         for chunk in chunks:
             _stop(chunk)
+        if own is not None:
+            own.close()
         for _ in range(20):  # a killed process may still finish a write it had begun
             shutil.rmtree(root, ignore_errors=True)
             if not root.exists():
@@ -256,8 +264,8 @@ def _greedy(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob
     return [[jobs[i] for i in sorted(chunk)] for chunk in chunks if chunk]
 
 
-def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, locale: str,
-             progress: Callable[[int, int], None] | None, total: int) -> None:
+def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int,
+             office: Office, progress: Callable[[int, int], None] | None, total: int) -> None:
     pending = list(reversed(chunks))
     running: list[_Chunk] = []
     finished = 0
@@ -265,23 +273,26 @@ def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, 
     while pending or running:
         while pending and len(running) < workers:
             chunk = pending.pop()
-            _start(chunk, soffice, locale)
+            _start(chunk, soffice, office, timeout)
             running.append(chunk)
         proc = running[0].proc
-        assert proc is not None
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=_POLL)
+        if proc is not None and proc.poll() is None:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=_POLL)
+        else:  # only the process started ahead works on: look again shortly
+            time.sleep(_POLL / 5)
         now = time.monotonic()
         for chunk in list(running):
             chunk.look(now)
-            assert chunk.proc is not None
-            if chunk.proc.poll() is None and now - chunk.since > timeout * chunk.weight_now():
+            busy = chunk.busy()
+            if busy and now - chunk.since > timeout * chunk.weight_now():
                 at = chunk.stuck_at()
                 _stop(chunk)
                 if at < len(chunk.jobs):  # else it hung on the way out: the PDFs get checked
                     raise _hang_error([j.name for j in chunk.jobs[at:]], timeout)
-            if chunk.proc is None or chunk.proc.poll() is not None:
-                _stop(chunk)
+                busy = False
+            if not busy:
+                _stop(chunk, ended=True)
                 running.remove(chunk)
                 finished += len(chunk.jobs)
             else:  # check the finished PDFs while LibreOffice works on
@@ -292,28 +303,22 @@ def _run_all(chunks: list[_Chunk], soffice: Path, timeout: float, workers: int, 
             progress(done, total)
 
 
-def profile_settings(soffice: Path, locale: str) -> str:
-    """The settings a new private profile starts with (``registrymodifications.xcu``)."""
-    version = setup_version(soffice)
-    product = _PRODUCT.format(version=version) if version else ""
-    return _REGISTRY.format(locale=locale, product=product)
-
-
-def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
-    profile = chunk.home / "profile"
+def _start(chunk: _Chunk, soffice: Path, office: Office, timeout: float) -> None:
     chunk.outdir.mkdir(parents=True)
+    chunk.server = office.take()
+    if chunk.server is not None:  # its documents go to the process waiting on this profile
+        profile = chunk.server.profile
+    else:
+        profile = chunk.home / "profile"
+        office.profile.install(profile, timeout=timeout)
     chunk.indir.mkdir()
     for job, link in zip(chunk.jobs, chunk.inputs(), strict=True):
         try:
             os.link(job.source, link)
         except OSError:  # another file system, or links not allowed: a copy does too
             shutil.copyfile(job.source, link)
-    (profile / "user").mkdir(parents=True)
-    (profile / "user" / "registrymodifications.xcu").write_text(
-        profile_settings(soffice, locale), encoding="utf-8")
-    args = [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
-            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore", "--nolockcheck",
-            "--convert-to", "pdf", "--outdir", str(chunk.outdir.absolute()),
+    args = [*soffice_args(soffice, profile), "--convert-to", "pdf",
+            "--outdir", str(chunk.outdir.absolute()),
             *(str(link.absolute()) for link in chunk.inputs())]
     with (chunk.home / "log.txt").open("wb") as log:
         try:
@@ -325,22 +330,18 @@ def _start(chunk: _Chunk, soffice: Path, locale: str) -> None:
     chunk.since = time.monotonic()
 
 
-def _stop(chunk: _Chunk) -> None:
-    """Kill the chunk's whole process group (also any leftovers after a normal exit)."""
-    proc = chunk.proc
-    if proc is None:
-        return
-    chunk.proc = None
-    if sys.platform == "win32":  # no process groups: kill the tree by its root
-        if proc.poll() is None:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                           capture_output=True, check=False)
-        proc.kill()
-    else:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    reaper.forget(proc.pid)
+def _stop(chunk: _Chunk, *, ended: bool = False) -> None:
+    """Kill the chunk's process group (also any leftovers after a normal exit).
+
+    The process started ahead that converted for it ends by itself once it has ``ended``
+    (:class:`~docgen.pdf.office.Office` waits for that); otherwise it is killed too.
+    """
+    proc, chunk.proc = chunk.proc, None
+    if proc is not None:
+        stop_group(proc)
+    server, chunk.server = chunk.server, None
+    if server is not None and not ended:
+        server.kill()
 
 
 def _hang_error(names: list[str], timeout: float) -> ConversionError:

@@ -1,0 +1,159 @@
+"""LibreOffice started ahead of the conversion, while the documents are still rendered.
+
+Starting LibreOffice is most of what a small conversion costs. So a build starts its
+processes before it renders (:class:`Office`): each waits, with a profile of its own, for
+one request. A conversion then runs ``soffice --convert-to`` with the same profile; that
+second process hands its documents to the waiting one through LibreOffice's own
+single-instance pipe, waits until they are converted and exits, and the first one ends by
+itself once it has nothing open. A waiting process that no conversion needs is sent an
+empty document to convert, which ends it the same way; only one that does not end in
+time is killed.
+If a waiting process is gone when its documents come, the second process converts them
+itself: slower, never wrong.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from docgen.pdf import reaper
+from docgen.pdf.profile import Profile
+
+__all__ = ["Office", "Waiting", "default_workers", "soffice_args", "stop_group"]
+
+_END_SECONDS = 10.0  # for a waiting process to end after its request, before it is killed
+
+
+def default_workers() -> int:
+    """LibreOffice processes at once: two, one on a one-core machine."""
+    return min(2, os.cpu_count() or 1)
+
+
+def soffice_args(soffice: Path, profile: Path) -> list[str]:
+    """The command line every LibreOffice process of docgen starts with."""
+    return [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
+            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore",
+            "--nolockcheck"]
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a converter's whole process group (the launcher and LibreOffice itself)."""
+    if sys.platform == "win32":  # pragma: no cover - no process groups: kill the tree
+        if proc.poll() is None:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+        proc.kill()
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    reaper.forget(proc.pid)
+
+
+@dataclass
+class Waiting:
+    """A LibreOffice process waiting for its one request, and its profile."""
+
+    profile: Path
+    proc: subprocess.Popen[bytes] | None
+    by_itself: bool | None = None  # once it has ended: whether it ended without being killed
+
+    def alive(self) -> bool:
+        return self.proc is not None and self.proc.poll() is None
+
+    def end(self, soffice: Path, *, asked: bool) -> None:
+        """Let the process end by itself (sending an empty request if ``asked`` is False)."""
+        proc = self.proc
+        if proc is None:
+            return
+        if not asked and proc.poll() is None:
+            # a request without documents is not passed on: it gets an empty one instead
+            empty = self.profile / "end" / "empty.txt"
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                empty.parent.mkdir(exist_ok=True)
+                empty.write_bytes(b"")
+                subprocess.run([*soffice_args(soffice, self.profile), "--convert-to", "pdf",
+                                "--outdir", str(empty.parent), str(empty)],
+                               stdin=subprocess.DEVNULL, capture_output=True, check=False,
+                               timeout=_END_SECONDS)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            proc.wait(timeout=_END_SECONDS)
+        self.kill()
+
+    def kill(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            self.by_itself = proc.poll() == 0
+            stop_group(proc)
+
+
+class Office:
+    """LibreOffice processes started ahead (``count``), and a profile for any more.
+
+    The processes start from the prepared profile, so the preparation (0.1 s) is waited
+    for here, at most ``timeout`` seconds.
+
+    Use it as a context manager around the work that renders and converts; on leaving,
+    every process it started has ended and its folder is gone.
+    """
+
+    def __init__(self, soffice: Path, count: int, *, workdir: Path | None = None,
+                 locale: str = "da-DK", timeout: float = 20.0):
+        self.soffice = soffice
+        self.home = Path(tempfile.mkdtemp(prefix="docgen-office-", dir=workdir))  # 0700
+        self.profile = Profile(soffice, workdir=self.home, locale=locale)
+        self.ended: list[Waiting] = []  # after close: every process started ahead
+        self._waiting: list[Waiting] = []
+        self.taken: list[Waiting] = []  # handed to conversions, in order
+        for i in range(count):
+            profile = self.home / f"p{i}"
+            self.profile.install(profile, timeout=timeout)
+            try:
+                proc = reaper.spawn(soffice_args(soffice, profile), stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            except OSError:  # the conversion reports a LibreOffice that cannot start
+                break
+            self._waiting.append(Waiting(profile, proc))
+
+    def take(self) -> Waiting | None:
+        """A waiting process for one chunk of documents, or None when all are taken."""
+        while self._waiting:
+            waiting = self._waiting.pop(0)
+            self.taken.append(waiting)
+            if waiting.alive():
+                return waiting
+            waiting.kill()
+        return None
+
+    def close(self) -> None:
+        """End every process (a waiting one by an empty document) and remove the folder."""
+        deadline = time.monotonic() + _END_SECONDS
+        for waiting in self.taken:
+            waiting.end(self.soffice, asked=True)
+        for waiting in self._waiting:
+            if time.monotonic() < deadline:
+                waiting.end(self.soffice, asked=False)
+            waiting.kill()
+        self.ended = [*self.taken, *self._waiting]
+        self._waiting.clear()
+        self.profile.close()
+        for _ in range(20):  # a killed process may still finish a write it had begun
+            shutil.rmtree(self.home, ignore_errors=True)
+            if not self.home.exists():
+                break
+            time.sleep(0.05)
+
+    def __enter__(self) -> Office:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
