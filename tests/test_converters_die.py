@@ -23,11 +23,13 @@ def _start_build(tmp_path: Path, marker: str) -> tuple[subprocess.Popen[bytes], 
     env = {**os.environ, "DOCGEN_SOFFICE": str(FAKES / "hang"), "DOCGEN_FAKE_MARKER": marker}
     proc = subprocess.Popen(
         [sys.executable, "-m", "docgen", "build", str(SAMPLES / "kommune-fjordby.yaml"),
-         "-o", str(out), "--pdf", "--pdf-timeout", "600"],
+         "-o", str(out), "--pdf", "--pdf-timeout", "12"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    # docgen itself, the watchdog, the fake converter and its sleeping child
-    while not _running("sleep 3600", marker):
+    # docgen itself, the watchdog, the fake converter and its sleeping child, started for
+    # the documents once the build writes (the profile's preparation hangs too: docgen
+    # gives up on it after the time limit and starts the converters without it)
+    while not (_running("sleep 3600", marker) and list((out / ".docgen").glob("stage-*"))):
         assert proc.poll() is None, proc.stderr.read() if proc.stderr else ""
         assert time.monotonic() < deadline, "the fake converter never started"
         time.sleep(0.1)

@@ -54,7 +54,8 @@ def test_started_ahead_they_convert_and_end_by_themselves(tmp_path: Path) -> Non
     jobs = [PdfJob(p, out / f"{p.stem}.pdf", (NAME,)) for p in letters]
     jobs.append(PdfJob(sheet, out / "P1.pdf", (SCORE_TEXT,)))
     before = _pipes()
-    with Office(soffice, 2, workdir=work) as office:
+    with Office(soffice, workdir=work) as office:
+        office.open(2)
         made = convert(jobs, soffice=soffice, timeout=120, workdir=work, office=office)
         assert len(office.taken) == 2  # Writer's and Calc's documents, one process each
     assert made == [j.target for j in jobs]
@@ -70,7 +71,8 @@ def test_unused_they_are_ended_by_an_empty_request(tmp_path: Path) -> None:
     work = tmp_path / "arbejde"
     work.mkdir()
     before = _pipes()
-    with Office(soffice, 2, workdir=work) as office:
+    with Office(soffice, workdir=work) as office:
+        office.open(2)
         time.sleep(1)  # well started: each waits on its pipe
     assert [w.by_itself for w in office.ended] == [True, True]
     assert _settle(work) == []
@@ -83,7 +85,8 @@ def test_one_gone_before_its_documents_come_changes_nothing(tmp_path: Path) -> N
     work = tmp_path / "arbejde"
     work.mkdir()
     source = make_docx(tmp_path / "a.docx", OTHER)
-    with Office(soffice, 1, workdir=work) as office:
+    with Office(soffice, workdir=work) as office:
+        office.open(1)
         waiting = office._waiting[0]
         assert waiting.proc is not None
         os.killpg(waiting.proc.pid, signal.SIGKILL)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from docgen._version import __version__
 from docgen.case.load import Checked, check_case, check_retention, default_out
 from docgen.case.model import Case
-from docgen.errors import Advisory, Issue, RenderError, TemplateError
+from docgen.errors import Advisory, ConversionError, Issue, RenderError, TemplateError
 from docgen.limits import Ask, WorkerTimeout, run_in_workers
 from docgen.output.changes import Report
 from docgen.output.staging import Staging
@@ -130,12 +130,20 @@ def build(
     ``today`` (default: the clock) decides whether the retention period has ended.
     """
     settings = load_settings(config, templates)
+    pdf = pdf or PdfOptions()
+    with _office(settings, pdf) as office:  # LibreOffice prepares while the case is checked
+        return _build(case_path, out, settings, office, strict=strict, on_document=on_document,
+                      pdf=pdf, force=force, dry_run=dry_run, today=today)
+
+
+def _build(case_path: Path, out: Path | None, settings: Settings, office: Any, *, strict: bool,
+           on_document: Progress | None, pdf: PdfOptions, force: bool, dry_run: bool,
+           today: dt.date | None) -> BuildResult:
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
     case = checked.case
     check_retention(case, settings, today or dt.date.today())
     out = default_out(case) if out is None else out
-    pdf = pdf or PdfOptions()
     want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
     soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
@@ -150,8 +158,11 @@ def build(
     created = _created(case)
     from docgen.pack.render import Renderer  # noqa: PLC0415 - `validate` needs no renderer
 
-    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage, \
-            _office(soffice, stage, pdf.timeout or settings.pdf.timeout_seconds) as office:
+    with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
+        if office is not None:  # converting processes start while the documents render
+            from docgen.pdf.office import default_workers  # noqa: PLC0415 - only with --pdf
+
+            office.open(default_workers())
         renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
         _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
@@ -177,13 +188,23 @@ def build(
     return result
 
 
-def _office(soffice: Path | None, stage: Staging, timeout: float) -> Any:
-    """LibreOffice, started while the documents are rendered (with --pdf)."""
-    if soffice is None:
-        return contextlib.nullcontext()
-    from docgen.pdf.office import Office, default_workers  # noqa: PLC0415 - only with --pdf
+def _office(settings: Settings, pdf: PdfOptions) -> Any:
+    """LibreOffice's profile, prepared from the start of a build that makes PDFs.
 
-    return Office(soffice, default_workers(), workdir=stage.root, timeout=timeout)
+    Its folder is in the system's temporary folder (it holds no case data) and is gone
+    when the build ends. Not finding LibreOffice here is not an error yet: the build
+    reports it after the case is checked, as it always has.
+    """
+    want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
+    if not want_pdf:
+        return contextlib.nullcontext()
+    try:
+        soffice = find_soffice(settings.pdf.soffice)
+    except ConversionError:
+        return contextlib.nullcontext()
+    from docgen.pdf.office import Office  # noqa: PLC0415 - only with --pdf
+
+    return Office(soffice, timeout=pdf.timeout or settings.pdf.timeout_seconds)
 
 
 def _render_all(
@@ -205,14 +226,8 @@ def _render_all(
     can be cut) comes back with its last message.
     """
     limits = renderer.limits
-    suffixes = {j.template.suffix.lower() for j in plan.jobs if j.template is not None}
-    # Imported before the fork, so that later builds in this process reuse them.
-    if ".xlsx" in suffixes:
-        import docgen.excel.fill  # noqa: F401, PLC0415
-    if ".docx" in suffixes:
-        import docgen.word.compiled  # noqa: F401, PLC0415
-        import docgen.word.render  # noqa: F401, PLC0415
-
+    # The engines (openpyxl, docxtpl) are imported by the workers that use them, after the
+    # fork: the two import side by side, each while the other renders.
     groups = _groups(plan)
     order = {job.path: i for i, job in enumerate(plan.jobs)}
     current: dict[int, Job] = {}

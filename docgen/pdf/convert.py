@@ -182,7 +182,7 @@ def convert(
     chunks = [_Chunk(part, root / f"c{i}") for i, part in enumerate(_plan(jobs, size, workers))]
     own = None
     if office is None:
-        office = own = Office(soffice, 0, workdir=root, locale=locale, timeout=timeout)
+        office = own = Office(soffice, workdir=root, locale=locale, timeout=timeout)
     try:
         _run_all(chunks, soffice, timeout, max(1, workers), office, progress, len(jobs))
         made = _verify_all(chunks)

@@ -97,29 +97,35 @@ class Waiting:
 
 
 class Office:
-    """LibreOffice processes started ahead (``count``), and a profile for any more.
-
-    The processes start from the prepared profile, so the preparation (0.1 s) is waited
-    for here, at most ``timeout`` seconds.
+    """A profile prepared at once, and the processes :meth:`open` starts ahead from it.
 
     Use it as a context manager around the work that renders and converts; on leaving,
     every process it started has ended and its folder is gone.
     """
 
-    def __init__(self, soffice: Path, count: int, *, workdir: Path | None = None,
-                 locale: str = "da-DK", timeout: float = 20.0):
+    def __init__(self, soffice: Path, *, workdir: Path | None = None, locale: str = "da-DK",
+                 timeout: float = 20.0):
         self.soffice = soffice
+        self.timeout = timeout
         self.home = Path(tempfile.mkdtemp(prefix="docgen-office-", dir=workdir))  # 0700
         self.profile = Profile(soffice, workdir=self.home, locale=locale)
         self.ended: list[Waiting] = []  # after close: every process started ahead
         self._waiting: list[Waiting] = []
         self.taken: list[Waiting] = []  # handed to conversions, in order
-        for i in range(count):
+
+    def open(self, count: int) -> None:
+        """Start ``count`` processes that wait for documents, each from a profile copy.
+
+        The preparation (0.1 s) is waited for here, at most ``timeout`` seconds.
+        """
+        start = len(self._waiting) + len(self.taken)
+        for i in range(start, start + count):
             profile = self.home / f"p{i}"
-            self.profile.install(profile, timeout=timeout)
+            self.profile.install(profile, timeout=self.timeout)
             try:
-                proc = reaper.spawn(soffice_args(soffice, profile), stdin=subprocess.DEVNULL,
-                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                proc = reaper.spawn(soffice_args(self.soffice, profile),
+                                    stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                    stderr=subprocess.DEVNULL)
             except OSError:  # the conversion reports a LibreOffice that cannot start
                 break
             self._waiting.append(Waiting(profile, proc))

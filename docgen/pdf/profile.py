@@ -80,15 +80,19 @@ class Profile:
         except OSError:  # the conversion itself reports a LibreOffice that cannot start
             self._ready = False
 
-    def install(self, target: Path, *, timeout: float = _PREPARE_SECONDS) -> None:
+    def install(self, target: Path, *, timeout: float = 4 * _PREPARE_SECONDS) -> None:
         """Make ``target`` a profile folder: the prepared one, or new with the settings.
 
-        A profile made with ``start=False`` is prepared now, on first use.
+        ``timeout`` is what one document may take to convert; the preparation is waited
+        for a quarter of it, at most ``_PREPARE_SECONDS``. A profile made with
+        ``start=False`` is prepared now, on first use.
         """
         if self._ready is None and self._proc is None:
             self._start()
         if self._ready is None:
-            self._ready = self._finish(min(timeout, _PREPARE_SECONDS))
+            # a quarter of what one document may take: a LibreOffice that needs longer to
+            # start is not one that converts well; new profiles then do the same, slower
+            self._ready = self._finish(min(timeout / 4, _PREPARE_SECONDS))
         if self._ready:
             shutil.copytree(self.home / "user", target / "user", symlinks=True)
         else:
