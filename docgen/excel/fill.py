@@ -84,6 +84,7 @@ from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
 from typing import Any
+from zipfile import ZIP_STORED, ZipFile
 
 from jinja2 import Environment
 from openpyxl import load_workbook
@@ -284,7 +285,10 @@ def _save(wb: Workbook, created: dt.date) -> bytes:
         wb.active = wb.worksheets.index(visible[0])
     for ws in wb.worksheets:
         ws.sheet_view.tabSelected = ws is wb.active
+    from openpyxl.writer.excel import ExcelWriter  # noqa: PLC0415 - with openpyxl, when used
+
     out = BytesIO()
-    wb.save(out)
+    # stored, not deflated: stable_zip compresses every part once, after fixing its time
+    ExcelWriter(wb, ZipFile(out, "w", ZIP_STORED, allowZip64=True)).save()
     return stable_zip(out.getvalue(), created)
 
