@@ -160,9 +160,7 @@ def _build(case_path: Path, out: Path | None, settings: Settings, office: Any, *
 
     with Staging(out, reference=case.reference, force=force, dry_run=dry_run) as stage:
         if office is not None:  # converting processes start while the documents render
-            from docgen.pdf.office import default_workers  # noqa: PLC0415 - only with --pdf
-
-            office.open(default_workers())
+            office.open(_processes(plan))
         renderer = Renderer(case, case_path.parent, settings, created, stage.scratch)
         _render_all(plan, renderer, stage, result, on_document)
         if soffice is not None:
@@ -186,6 +184,19 @@ def _build(case_path: Path, out: Path | None, settings: Settings, office: Any, *
         result.warnings = [*stage.warnings, *renderer.warnings]
         result.changes = stage.commit(_manifest(checked, result))
     return result
+
+
+def _processes(plan: Plan) -> int:
+    """How many LibreOffice processes to start ahead: one for a handful of PDFs.
+
+    Letters a print file joins are converted as the print file, so they do not count.
+    """
+    from docgen.pdf.convert import MIN_SPLIT  # noqa: PLC0415 - only with --pdf
+    from docgen.pdf.office import default_workers  # noqa: PLC0415
+
+    printed = {job.spec.combine for job in plan.jobs if job.spec.combine}
+    pdfs = sum(1 for job in plan.jobs if job.spec.kind not in printed)
+    return default_workers() if pdfs >= MIN_SPLIT else 1
 
 
 def _office(settings: Settings, pdf: PdfOptions) -> Any:

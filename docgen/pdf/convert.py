@@ -30,11 +30,11 @@ from docgen.pdf.soffice import INSTALL_HELP
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
 
-__all__ = ["PdfJob", "convert"]
+__all__ = ["MIN_SPLIT", "PdfJob", "convert"]
 
 _OOXML = {".docx", ".docm", ".xlsx", ".xlsm", ".pptx"}
 _MAX_CHUNK = 200  # longer argument lists have been seen to drop files silently
-_MIN_SPLIT = 4  # do not start a second process for fewer documents than this
+MIN_SPLIT = 4  # do not start a second process for fewer documents than this
 # Loading Writer or Calc into a process costs about 0.1 s, 0.8 of a one-page document.
 _APP_START = 0.8
 _APPS = {".docx": "writer", ".docm": "writer", ".doc": "writer", ".odt": "writer",
@@ -254,7 +254,7 @@ def _greedy(jobs: Sequence[PdfJob], size: int, workers: int) -> list[list[PdfJob
     """Heaviest first, each job goes to the lightest chunk that has room."""
     n = len(jobs)
     total = sum(max(j.weight, 0.0) for j in jobs)
-    count = max(math.ceil(n / size), min(workers, math.ceil(total / _MIN_SPLIT)))
+    count = max(math.ceil(n / size), min(workers, math.ceil(total / MIN_SPLIT)))
     chunks: list[list[int]] = [[] for _ in range(count)]
     loads = [0.0] * count
     for i in sorted(range(n), key=lambda i: -jobs[i].weight):

@@ -30,7 +30,7 @@ from docgen.pdf.profile import Profile
 
 __all__ = ["Office", "Waiting", "default_workers", "soffice_args", "stop_group"]
 
-_END_SECONDS = 10.0  # for a waiting process to end after its request, before it is killed
+_END_SECONDS = 5.0  # for a waiting process to end after its request, before it is killed
 
 
 def default_workers() -> int:
