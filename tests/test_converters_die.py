@@ -6,12 +6,14 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
 
 import pytest
 
+from docgen.pdf.office import Office
 from tests.helpers import SAMPLES
 from tests.test_pdf import FAKES, marked_processes
 
@@ -20,7 +22,9 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a 
 
 def _start_build(tmp_path: Path, marker: str) -> tuple[subprocess.Popen[bytes], Path]:
     out = tmp_path / "out"
-    env = {**os.environ, "DOCGEN_SOFFICE": str(FAKES / "hang"), "DOCGEN_FAKE_MARKER": marker}
+    (tmp_path / "tmp").mkdir()
+    env = {**os.environ, "DOCGEN_SOFFICE": str(FAKES / "hang"), "DOCGEN_FAKE_MARKER": marker,
+           "TMPDIR": str(tmp_path / "tmp")}
     proc = subprocess.Popen(
         [sys.executable, "-m", "docgen", "build", str(SAMPLES / "kommune-fjordby.yaml"),
          "-o", str(out), "--pdf", "--pdf-timeout", "12"],
@@ -66,11 +70,15 @@ def test_converters_die_with_docgen_on_sigterm_and_sigint(tmp_path: Path, signum
     proc.wait(timeout=30)
     assert proc.returncode != 0
     assert _described(marked_processes(marker, grace=5)) == []
-    # the handler ended docgen by an exception, so its staging folder went too
+    # the handler ended docgen by an exception, so its staging folder went too, and the
+    # prepared LibreOffice profile in the temporary folder
     assert not out.exists()
+    assert list((tmp_path / "tmp").iterdir()) == []
 
 
-def test_converters_of_a_killed_docgen_do_not_survive_it(tmp_path: Path) -> None:
+def test_converters_of_a_killed_docgen_do_not_survive_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     marker = uuid.uuid4().hex
     proc, out = _start_build(tmp_path, marker)
     proc.kill()  # no handler runs: the parent-death signal and the watchdog must do it
@@ -83,3 +91,12 @@ def test_converters_of_a_killed_docgen_do_not_survive_it(tmp_path: Path) -> None
 
     build(SAMPLES / "kommune-fjordby.yaml", out)
     assert not (out / ".docgen").exists()
+    # and the next build that makes PDFs removes its prepared profile (no case data in it)
+    left = list((tmp_path / "tmp").glob("docgen-office-*"))
+    assert left, "a killed build leaves its prepared profile until the next PDF build"
+    other = tmp_path / "tmp" / "docgen-office-not-ours"  # no owner file: never touched
+    other.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
+    with Office(FAKES / "blank"):
+        assert [p for p in left if p.exists()] == []
+        assert other.is_dir()

@@ -18,6 +18,7 @@ import contextlib
 import os
 import shutil
 import signal
+import stat
 import subprocess
 import sys
 import tempfile
@@ -31,6 +32,41 @@ from docgen.pdf.profile import Profile
 __all__ = ["Office", "Waiting", "default_workers", "soffice_args", "stop_group"]
 
 _END_SECONDS = 5.0  # for a waiting process to end after its request, before it is killed
+_PREFIX = "docgen-office-"
+_OWNER = "docgen.pid"  # in an Office's folder: the docgen process it belongs to
+
+
+def sweep(parent: Path) -> list[Path]:
+    """Remove what killed builds left in ``parent``: their folders with prepared profiles.
+
+    Only folders docgen made (its name, its owner file, the same user) whose docgen
+    process is gone are removed; the removed ones are returned. Not on Windows, where
+    asking whether a process exists would end it.
+    """
+    if sys.platform == "win32":  # pragma: no cover
+        return []
+    removed = []
+    for home in parent.glob(f"{_PREFIX}*"):
+        try:
+            info = home.lstat()
+            pid = int((home / _OWNER).read_text(encoding="ascii"))
+        except (OSError, ValueError):
+            continue  # not one of ours to judge
+        if not stat.S_ISDIR(info.st_mode) or info.st_uid != os.getuid() or _alive(pid):
+            continue
+        shutil.rmtree(home, ignore_errors=True)
+        removed.append(home)
+    return removed
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # someone else's: alive
+        return True
+    return True
 
 
 def default_workers() -> int:
@@ -107,7 +143,10 @@ class Office:
                  timeout: float = 20.0):
         self.soffice = soffice
         self.timeout = timeout
-        self.home = Path(tempfile.mkdtemp(prefix="docgen-office-", dir=workdir))  # 0700
+        if workdir is None:
+            sweep(Path(tempfile.gettempdir()))
+        self.home = Path(tempfile.mkdtemp(prefix=_PREFIX, dir=workdir))  # 0700
+        (self.home / _OWNER).write_text(str(os.getpid()), encoding="ascii")
         self.profile = Profile(soffice, workdir=self.home, locale=locale)
         self.ended: list[Waiting] = []  # after close: every process started ahead
         self._waiting: list[Waiting] = []
