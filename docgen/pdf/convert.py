@@ -25,8 +25,8 @@ from pathlib import Path
 
 from docgen.errors import ConversionError
 from docgen.pdf import reaper
-from docgen.pdf.office import Office, Waiting, default_workers, soffice_args, stop_group
-from docgen.pdf.soffice import INSTALL_HELP
+from docgen.pdf.office import Office, Waiting, default_workers
+from docgen.pdf.soffice import INSTALL_HELP, soffice_args
 from docgen.pdf.stable import pin_pdf, source_date_epoch
 from docgen.pdf.verify import is_complete, verify_pdf
 
@@ -338,7 +338,7 @@ def _stop(chunk: _Chunk, *, ended: bool = False) -> None:
     """
     proc, chunk.proc = chunk.proc, None
     if proc is not None:
-        stop_group(proc)
+        reaper.stop_group(proc)
     server, chunk.server = chunk.server, None
     if server is not None and not ended:
         server.kill()

@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import signal
 import stat
 import subprocess
 import sys
@@ -28,8 +27,9 @@ from pathlib import Path
 
 from docgen.pdf import reaper
 from docgen.pdf.profile import Profile
+from docgen.pdf.soffice import soffice_args
 
-__all__ = ["Office", "Waiting", "default_workers", "soffice_args", "stop_group"]
+__all__ = ["Office", "Waiting", "default_workers", "sweep"]
 
 _END_SECONDS = 5.0  # for a waiting process to end after its request, before it is killed
 _PREFIX = "docgen-office-"
@@ -74,27 +74,6 @@ def default_workers() -> int:
     return min(2, os.cpu_count() or 1)
 
 
-def soffice_args(soffice: Path, profile: Path) -> list[str]:
-    """The command line every LibreOffice process of docgen starts with."""
-    return [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
-            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore",
-            "--nolockcheck"]
-
-
-def stop_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill a converter's whole process group (the launcher and LibreOffice itself)."""
-    if sys.platform == "win32":  # pragma: no cover - no process groups: kill the tree
-        if proc.poll() is None:
-            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                           capture_output=True, check=False)
-        proc.kill()
-    else:
-        with contextlib.suppress(ProcessLookupError, PermissionError):
-            os.killpg(proc.pid, signal.SIGKILL)
-    proc.wait()
-    reaper.forget(proc.pid)
-
-
 @dataclass
 class Waiting:
     """A LibreOffice process waiting for its one request, and its profile."""
@@ -129,7 +108,7 @@ class Waiting:
         proc, self.proc = self.proc, None
         if proc is not None:
             self.by_itself = proc.poll() == 0
-            stop_group(proc)
+            reaper.stop_group(proc)
 
 
 class Office:

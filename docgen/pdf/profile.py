@@ -14,17 +14,13 @@ destinations for bookmarks (a print file's PDF is cut into its letters by them).
 
 from __future__ import annotations
 
-import contextlib
-import os
 import shutil
-import signal
 import subprocess
-import sys
 import tempfile
 from pathlib import Path
 
 from docgen.pdf import reaper
-from docgen.pdf.soffice import setup_version
+from docgen.pdf.soffice import setup_version, soffice_args
 
 __all__ = ["Profile", "profile_settings"]
 
@@ -71,9 +67,7 @@ class Profile:
             self._start()
 
     def _start(self) -> None:
-        args = [str(self.soffice), f"-env:UserInstallation={self.home.absolute().as_uri()}",
-                "--headless", "--invisible", "--nodefault", "--nologo", "--norestore",
-                "--nolockcheck", "--terminate_after_init"]
+        args = [*soffice_args(self.soffice, self.home), "--terminate_after_init"]
         try:
             self._proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
@@ -112,17 +106,8 @@ class Profile:
 
     def _kill(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None:
-            return
-        if sys.platform == "win32":  # pragma: no cover - no process groups
-            if proc.poll() is None:
-                subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
-                               capture_output=True, check=False)
-        else:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.killpg(proc.pid, signal.SIGKILL)  # leftovers of the launcher too
-        proc.wait()
-        reaper.forget(proc.pid)
+        if proc is not None:
+            reaper.stop_group(proc)  # after a normal exit too: leftovers of the launcher
 
     def close(self) -> None:
         """Stop the preparation if it still runs and remove the prepared profile."""

@@ -172,3 +172,17 @@ def _on_signal(number: int, frame: FrameType | None) -> None:
         handler(number, frame)  # SIGINT: Python's own, which raises KeyboardInterrupt
         return
     raise SystemExit(128 + number)
+
+
+def stop_group(proc: subprocess.Popen[bytes]) -> None:
+    """Kill a converter's whole process group (the launcher, LibreOffice, any leftovers)."""
+    if sys.platform == "win32":  # pragma: no cover - no process groups: kill the tree
+        if proc.poll() is None:
+            subprocess.run(["taskkill", "/F", "/T", "/PID", str(proc.pid)],
+                           capture_output=True, check=False)
+        proc.kill()
+    else:
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    forget(proc.pid)

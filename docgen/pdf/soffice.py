@@ -73,3 +73,10 @@ def setup_version(soffice: Path) -> str | None:
         if found:
             return found.group(1).decode("ascii")
     return None
+
+
+def soffice_args(soffice: Path, profile: Path) -> list[str]:
+    """The command line every LibreOffice process of docgen starts with."""
+    return [str(soffice), f"-env:UserInstallation={profile.absolute().as_uri()}",
+            "--headless", "--invisible", "--nodefault", "--nologo", "--norestore",
+            "--nolockcheck"]
