@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.formatting.rule import CellIsRule, FormulaRule
-from openpyxl.styles import Alignment, PatternFill, Protection
+from openpyxl.styles import Alignment, Border, PatternFill, Protection, Side
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -161,6 +161,7 @@ def table_template(wb: Workbook) -> None:
     ws.row_dimensions[4].height = 33
     ws["C4"].fill = PatternFill("solid", start_color="FFF8E1", end_color="FFF8E1")
     ws["C4"].protection = Protection(locked=False)
+    ws["G4"].border = Border(right=Side(style="thin"), bottom=Side(style="medium"))
     ws.merge_cells("F4:G4")
     dv = DataValidation(type="whole", operator="between", formula1="{{ lo }}",
                         formula2="{{ hi }}", error="Fra {{ lo }} til {{ hi }}")
@@ -203,6 +204,9 @@ def test_region_repeats_body_and_everything_covers_the_filled_rows(count: int) -
         assert cf[f"B{first}:C{last}"] == [[f"$C{first}>4"]]
         assert {str(m) for m in ws.merged_cells.ranges} == {
             f"F{r}:G{r}" for r in range(first, last + 1)}
+        # each merged copy shows the template's outer border, as Excel draws it
+        assert all((ws[f"F{r}"].border.right.style, ws[f"F{r}"].border.bottom.style)
+                   == ("thin", "medium") for r in range(first, last + 1))
         assert all(ws.row_dimensions[r].height == 33 for r in range(first, last + 1))
         assert all(not ws[f"C{r}"].protection.locked for r in range(first, last + 1))
         assert all(ws[f"C{r}"].fill.start_color.rgb.endswith("FFF8E1")

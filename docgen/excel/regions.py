@@ -246,7 +246,7 @@ def home_of(rowmap: RowMap, ranges: MultiCellRange) -> Home | None:
 def _rebuild_ranges(sheet: _Sheet) -> None:
     ws, rowmap = sheet.plan.ws, sheet.plan.rowmap
     merged = map_ranges(rowmap, ws.merged_cells, join=False)
-    ws.merged_cells = MultiCellRange([MergedCellRange(ws, r.coord) for r in merged])
+    ws.merged_cells = MultiCellRange([_merged(ws, r.coord) for r in merged])
     for table in ws.tables.values():
         table.ref = _widen(rowmap, table.ref) or table.ref
         if table.autoFilter is not None:
@@ -268,6 +268,21 @@ def _rebuild_ranges(sheet: _Sheet) -> None:
     for name in ws.defined_names.values():
         name.attr_text = _name_text(sheet, name.attr_text)
     _move_drawings(ws, rowmap)
+
+
+def _merged(ws: Worksheet, coord: str) -> MergedCellRange:
+    """A merged range as openpyxl makes one, without its border pass.
+
+    openpyxl's constructor copies the bottom-right cell's border onto the top-left cell,
+    which it did already when it loaded the template (the cells moved with their rows);
+    done again for every range of every sheet it was a fifth of a workbook's time.
+    """
+    merged = MergedCellRange.__new__(MergedCellRange)
+    CellRange.__init__(merged, range_string=coord)
+    merged.ws = ws
+    merged.start_cell = ws._cells.get((merged.min_row, merged.min_col)) or ws.cell(
+        row=merged.min_row, column=merged.min_col)
+    return merged
 
 
 def _move_drawings(ws: Worksheet, rowmap: RowMap) -> None:
