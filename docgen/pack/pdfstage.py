@@ -117,12 +117,13 @@ def _pdf_job(stage: Staging, job: Job, path: Path, weight: float | None = None) 
 def _direct_jobs(stage: Staging, direct: list[tuple[Job, Path]]) -> list[PdfJob]:
     """Each document converted by itself; the first from each template costs the most."""
     jobs: list[PdfJob] = []
-    seen: set[Path | None] = {None}
+    seen: set[Path] = set()
     for job, path in direct:
         pdf_job = _pdf_job(stage, job, path)
-        if job.template in seen:
-            pdf_job = replace(pdf_job, weight=pdf_job.weight - _AGAIN)
-        seen.add(job.template)
+        if job.template is not None:
+            if job.template in seen:
+                pdf_job = replace(pdf_job, weight=pdf_job.weight - _AGAIN)
+            seen.add(job.template)
         jobs.append(pdf_job)
     return jobs
 

@@ -30,6 +30,8 @@ from docgen.templates.context import base_context, letter_date, letter_date_sour
 if TYPE_CHECKING:
     from concurrent.futures import Future, ThreadPoolExecutor
 
+    from docgen.pdf.office import Office
+
 Progress = Callable[[dict[str, Any]], None]
 
 
@@ -136,17 +138,16 @@ def build(
                       pdf=pdf, force=force, dry_run=dry_run, today=today)
 
 
-def _build(case_path: Path, out: Path | None, settings: Settings, office: Any, *, strict: bool,
-           on_document: Progress | None, pdf: PdfOptions, force: bool, dry_run: bool,
-           today: dt.date | None) -> BuildResult:
+def _build(case_path: Path, out: Path | None, settings: Settings, office: Office | None, *,
+           strict: bool, on_document: Progress | None, pdf: PdfOptions, force: bool,
+           dry_run: bool, today: dt.date | None) -> BuildResult:
     checked = check_case(case_path, settings, strict=strict)
     check_templates(settings)
     case = checked.case
     check_retention(case, settings, today or dt.date.today())
     out = default_out(case) if out is None else out
-    want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
     # Look for LibreOffice before anything is rendered, so a missing one costs nothing.
-    soffice = find_soffice(settings.pdf.soffice) if want_pdf else None
+    soffice = find_soffice(settings.pdf.soffice) if _wants_pdf(settings, pdf) else None
     plan: Plan = make_plan(case, settings, base_context(case, settings))
     check_budget(plan, settings.limits, case_path)
     result = BuildResult(
@@ -199,6 +200,10 @@ def _processes(plan: Plan) -> int:
     return default_workers() if pdfs >= MIN_SPLIT else 1
 
 
+def _wants_pdf(settings: Settings, pdf: PdfOptions) -> bool:
+    return settings.pdf.enabled if pdf.enabled is None else pdf.enabled
+
+
 def _office(settings: Settings, pdf: PdfOptions) -> Any:
     """LibreOffice's profile, prepared from the start of a build that makes PDFs.
 
@@ -206,8 +211,7 @@ def _office(settings: Settings, pdf: PdfOptions) -> Any:
     when the build ends. Not finding LibreOffice here is not an error yet: the build
     reports it after the case is checked, as it always has.
     """
-    want_pdf = settings.pdf.enabled if pdf.enabled is None else pdf.enabled
-    if not want_pdf:
+    if not _wants_pdf(settings, pdf):
         return contextlib.nullcontext()
     try:
         soffice = find_soffice(settings.pdf.soffice)

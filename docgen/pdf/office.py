@@ -86,7 +86,10 @@ class Waiting:
         return self.proc is not None and self.proc.poll() is None
 
     def end(self, soffice: Path, *, asked: bool) -> None:
-        """Let the process end by itself (sending an empty request if ``asked`` is False)."""
+        """Let the process end by itself, first sending it an empty document if not ``asked``.
+
+        One that has not ended within ``_END_SECONDS`` is killed.
+        """
         proc = self.proc
         if proc is None:
             return
@@ -134,7 +137,8 @@ class Office:
     def open(self, count: int) -> None:
         """Start ``count`` processes that wait for documents, each from a profile copy.
 
-        The preparation (0.1 s) is waited for here, at most ``timeout`` seconds.
+        The preparation (0.1 s) is waited for here, at most a quarter of ``timeout`` (what
+        one document may take to convert); see :meth:`Profile.install`.
         """
         start = len(self._waiting) + len(self.taken)
         for i in range(start, start + count):

@@ -53,9 +53,7 @@ class Profile:
     same settings instead: slower, never wrong.
     """
 
-    def __init__(self, soffice: Path, *, workdir: Path | None = None, locale: str = "da-DK",
-                 start: bool = True):
-        self.soffice = soffice
+    def __init__(self, soffice: Path, *, workdir: Path | None = None, locale: str = "da-DK"):
         self.settings = profile_settings(soffice, locale)
         self.home = Path(tempfile.mkdtemp(prefix="docgen-profile-", dir=workdir))  # 0700
         user = self.home / "user"
@@ -63,11 +61,7 @@ class Profile:
         (user / _SETTINGS).write_text(self.settings, encoding="utf-8")
         self._ready: bool | None = None
         self._proc: subprocess.Popen[bytes] | None = None
-        if start:
-            self._start()
-
-    def _start(self) -> None:
-        args = [*soffice_args(self.soffice, self.home), "--terminate_after_init"]
+        args = [*soffice_args(soffice, self.home), "--terminate_after_init"]
         try:
             self._proc = reaper.spawn(args, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
@@ -78,11 +72,8 @@ class Profile:
         """Make ``target`` a profile folder: the prepared one, or new with the settings.
 
         ``timeout`` is what one document may take to convert; the preparation is waited
-        for a quarter of it, at most ``_PREPARE_SECONDS``. A profile made with
-        ``start=False`` is prepared now, on first use.
+        for a quarter of it, at most ``_PREPARE_SECONDS``.
         """
-        if self._ready is None and self._proc is None:
-            self._start()
         if self._ready is None:
             # a quarter of what one document may take: a LibreOffice that needs longer to
             # start is not one that converts well; new profiles then do the same, slower
